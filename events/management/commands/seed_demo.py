@@ -1,0 +1,36 @@
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from events import demo
+from scc import operators
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class Command(BaseCommand):
+    help = "Add demo events and demo operators to a local DynamoDB. Safe to run again."
+
+    def handle(self, *args, **options):
+        host = urlparse(settings.DYNAMODB_HOST or "").hostname
+        if host not in LOCAL_HOSTS:
+            raise CommandError("seed_demo only runs against a local DynamoDB (SCC_DYNAMODB_HOST on 127.0.0.1).")
+        events = demo.demo_events()
+        for number, (event_id, attributes) in enumerate(events, start=1):
+            created = demo.create_event_if_missing(event_id, attributes)
+            state = "created" if created else "exists, left as it is"
+            self.stdout.write(f"[{number}/{len(events)}] {event_id}: {state}")
+        admin_password = self._ensure_operator(demo.DEMO_ADMIN, "admin")
+        staff_password = self._ensure_operator(demo.DEMO_STAFF, "staff")
+        self.stdout.write(f"Demo admin: {demo.DEMO_ADMIN} / {admin_password}")
+        self.stdout.write(f"Demo staff: {demo.DEMO_STAFF} / {staff_password}")
+
+    def _ensure_operator(self, username, role):
+        # Passwords are stored hashed, so each run sets a fresh one it can print.
+        password = demo.new_password()
+        if operators.get_operator(username) is None:
+            operators.add_operator(username=username, role=role, password=password)
+        else:
+            operators.set_password(username=username, password=password)
+        return password

@@ -1,0 +1,90 @@
+"""The existing events table, as PynamoDB sees it.
+
+The table is shared with other software: never `save()` an Event that exists
+(PutItem drops attributes this model does not define). Write with
+`Event(event_id).update(actions=..., condition=Event.event_id.exists())`.
+"""
+
+from decimal import Decimal
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.models import Model
+
+from scc.attributes import DecimalAttribute
+
+CENT = Decimal("0.01")
+
+
+def money(value):
+    """Decimal rounded to cents; DynamoDB gives back 12.30 as 12.3."""
+    return Decimal(value).quantize(CENT)
+
+
+class Patron(MapAttribute):
+    patron_id = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    waiver_signed_at = UnicodeAttribute(null=True)
+
+
+class PaymentRecord(MapAttribute):
+    """One ledger entry. Legacy records carry only timestamp, operator, amount, notes, email_sent."""
+
+    payment_id = UnicodeAttribute(null=True)
+    timestamp = UnicodeAttribute(null=True)
+    operator = UnicodeAttribute(null=True)
+    patron_id = UnicodeAttribute(null=True)
+    amount = DecimalAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+    email_sent = BooleanAttribute(null=True)
+    email_sent_at = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(null=True)  # "payment" or "void"; absent on legacy records
+    voids = UnicodeAttribute(null=True)
+
+    @property
+    def is_legacy(self):
+        return self.kind is None and self.payment_id is None
+
+    @property
+    def is_void(self):
+        return self.kind == "void"
+
+    @property
+    def amount_money(self):
+        return money(self.amount or 0)
+
+
+class AuditEntry(MapAttribute):
+    at = UnicodeAttribute()
+    operator = UnicodeAttribute()
+    action = UnicodeAttribute()
+    payment_id = UnicodeAttribute(null=True)
+    patron_id = UnicodeAttribute(null=True)
+    amount = DecimalAttribute(null=True)
+    detail = UnicodeAttribute(null=True)
+
+
+class Event(Model):
+    settings_table = "EVENTS_TABLE"
+
+    class Meta:
+        table_name = "scc-events"
+
+    event_id = UnicodeAttribute(hash_key=True)
+    title = UnicodeAttribute(null=True)
+    location = UnicodeAttribute(null=True)
+    starts_at = UnicodeAttribute(null=True)  # ISO 8601 with offset
+    price = DecimalAttribute(null=True)
+    waiver_text = UnicodeAttribute(null=True)
+    roster = ListAttribute(of=Patron, null=True)
+    payments = ListAttribute(of=PaymentRecord, null=True)
+    payment_ids = UnicodeSetAttribute(null=True)
+    roster_emails = UnicodeSetAttribute(null=True)
+    audit = ListAttribute(of=AuditEntry, null=True)

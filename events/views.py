@@ -1,0 +1,57 @@
+from django.http import Http404
+from django.shortcuts import render
+
+from events import ledger, selectors
+from events.serializers import event_json
+from scc.api import ApiError, api_view, ok
+from scc.permissions import staff_required
+
+
+@staff_required
+def dispatch(request):
+    upcoming, past = selectors.dispatch_events()
+    context = {
+        "upcoming": [_card(event) for event in upcoming],
+        "past": [_card(event) for event in past],
+    }
+    return render(request, "events/dispatch.html", context)
+
+
+def _card(event):
+    return {
+        "event": event,
+        "starts_at": ledger.starts_at(event),
+        "roster": ledger.roster(event),
+        "totals": ledger.totals(event),
+    }
+
+
+@staff_required
+def event_detail(request, event_id):
+    event = selectors.get_event(event_id=event_id)
+    if event is None:
+        raise Http404("No such event.")
+    voided = ledger.voided_payment_ids(event)
+    patrons = {p.patron_id: p for p in ledger.roster(event)}
+    ledger_rows = [
+        {"record": record, "patron": patrons.get(record.patron_id), "voided": record.payment_id in voided}
+        for record in ledger.payments(event)
+    ]
+    context = {
+        "event": event,
+        "starts_at": ledger.starts_at(event),
+        "roster": ledger.roster(event),
+        "ledger_rows": ledger_rows,
+        "balances": ledger.patron_balances(event),
+        "totals": ledger.totals(event),
+        "audit": list(reversed(event.audit or [])),
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+@api_view(methods=["GET"], role="staff")
+def api_event(request, event_id):
+    event = selectors.get_event(event_id=event_id)
+    if event is None:
+        raise ApiError(404, f"No event with id {event_id!r}.")
+    return ok(event=event_json(event))

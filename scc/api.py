@@ -1,0 +1,96 @@
+"""The JSON API's one response shape: {"ok": true, ...} or {"ok": false, "error": ..., "fields"?: ...}."""
+
+import json
+from functools import wraps
+
+from django.http import JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+
+from scc.authentication import get_principal
+
+
+class ApiError(Exception):
+    """Raise from a view or service to answer with the error shape."""
+
+    def __init__(self, status, error, *, fields=None, **extra):
+        super().__init__(error)
+        self.status = status
+        self.error = error
+        self.fields = fields
+        self.extra = extra
+
+
+def ok(status=200, **data):
+    return JsonResponse({"ok": True, **data}, status=status)
+
+
+def error_response(status, error, *, fields=None, **extra):
+    body = {"ok": False, "error": error, **extra}
+    if fields:
+        body["fields"] = fields
+    return JsonResponse(body, status=status)
+
+
+def parse_json_object(request, *, max_bytes=64 * 1024):
+    """The request body as a dict, or raise ApiError (400 bad JSON, 413 too large)."""
+    if len(request.body) > max_bytes:
+        raise ApiError(413, f"Request body is larger than {max_bytes // 1024} KB.")
+    try:
+        data = json.loads(request.body or b"", parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise ApiError(400, "Request body must be a JSON object.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "Request body must be a JSON object.")
+    return data
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not allowed")
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        return reason
+
+
+def _csrf_failure(request):
+    """Django's CSRF rules for session-authenticated API calls; None when they pass."""
+    check = _CsrfCheck(lambda req: None)
+    check.process_request(request)
+    return check.process_view(request, None, (), {})
+
+
+def api_view(*, methods, role=None):
+    """Wrap a JSON view: method check, authentication, role, CSRF for sessions, ApiError.
+
+    role: None (anyone), "staff" (staff or admin) or "admin".
+    """
+
+    def decorator(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                response = error_response(405, f"Method {request.method} is not allowed here.")
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                if role is not None:
+                    principal = get_principal(request)
+                    if principal is None:
+                        return error_response(401, "Authentication required: sign in or send a Bearer token.")
+                    if role == "admin" and not principal.is_admin:
+                        return error_response(403, "This action needs the admin role.")
+                    if not request.is_bearer and request.method not in ("GET", "HEAD", "OPTIONS"):
+                        reason = _csrf_failure(request)
+                        if reason:
+                            return error_response(403, f"CSRF check failed: {reason}")
+                    request.operator = principal
+                return view(request, *args, **kwargs)
+            except ApiError as exc:
+                return error_response(exc.status, exc.error, fields=exc.fields, **exc.extra)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class SccConfig(AppConfig):
+    name = "scc"
+    verbose_name = "SCC Dispatch"
+
+    def ready(self):
+        from scc.dynamodb import bind_models
+
+        bind_models()

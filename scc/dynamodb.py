@@ -1,0 +1,59 @@
+"""Where the PynamoDB models talk to: endpoint, region and table names from settings.
+
+Models declare a `settings_table` (the settings name holding their table name);
+`bind_models()` points every model at the configured endpoint. Tests call it again
+after changing table names.
+"""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+# Fail fast: a page should not hang for a dead endpoint.
+CONNECT_TIMEOUT_SECONDS = 2
+READ_TIMEOUT_SECONDS = 5
+MAX_RETRY_ATTEMPTS = 3
+
+
+def configured_models():
+    return [import_string(path) for path in settings.DYNAMODB_MODELS]
+
+
+def bind_model(model):
+    meta = model.Meta
+    meta.table_name = getattr(settings, model.settings_table)
+    meta.host = settings.DYNAMODB_HOST
+    meta.region = settings.AWS_REGION
+    meta.connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
+    meta.read_timeout_seconds = READ_TIMEOUT_SECONDS
+    meta.max_retry_attempts = MAX_RETRY_ATTEMPTS
+    if settings.DYNAMODB_HOST:
+        # Local endpoints (dynalite) accept any credentials.
+        meta.aws_access_key_id = getattr(meta, "aws_access_key_id", None) or "local"
+        meta.aws_secret_access_key = getattr(meta, "aws_secret_access_key", None) or "local"
+    model._connection = None
+
+
+def bind_models():
+    for model in configured_models():
+        bind_model(model)
+
+
+def create_missing_tables(*, report=print):
+    """Create each configured table that does not exist yet; never alter one that does."""
+    for model in configured_models():
+        name = model.Meta.table_name
+        if model.exists():
+            report(f"{name}: exists, left as it is")
+            continue
+        model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        report(f"{name}: created")
+
+
+def is_reachable():
+    from scc.operators import Operator
+
+    try:
+        Operator.describe_table()
+    except Exception:
+        return False
+    return True

@@ -1,0 +1,64 @@
+import getpass
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from scc import operators
+
+
+class Command(BaseCommand):
+    help = "Manage operators: add, list, disable, enable, set-password."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="Add an operator.")
+        add.add_argument("username")
+        add.add_argument("--role", choices=operators.ROLES, default="staff")
+        add.add_argument("--password-stdin", action="store_true", help="Read the password from standard input.")
+        sub.add_parser("list", help="List operators.")
+        for name in ("disable", "enable"):
+            p = sub.add_parser(name, help=f"{name.capitalize()} an operator (takes effect on their next request).")
+            p.add_argument("username")
+        setpw = sub.add_parser("set-password", help="Set an operator's password and clear any lockout.")
+        setpw.add_argument("username")
+        setpw.add_argument("--password-stdin", action="store_true", help="Read the password from standard input.")
+
+    def handle(self, *args, action, **options):
+        try:
+            getattr(self, "handle_" + action.replace("-", "_"))(**options)
+        except operators.OperatorError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _password(self, from_stdin):
+        if from_stdin:
+            return sys.stdin.readline().rstrip("\n")
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Password (again): "):
+            raise CommandError("Passwords did not match.")
+        return first
+
+    def handle_add(self, *, username, role, password_stdin, **_):
+        operators.add_operator(username=username, role=role, password=self._password(password_stdin))
+        self.stdout.write(self.style.SUCCESS(f"Added {role} {username}."))
+
+    def handle_list(self, **_):
+        rows = operators.list_operators()
+        if not rows:
+            self.stdout.write("No operators yet. Add one with: manage.py operators add USERNAME --role admin")
+            return
+        self.stdout.write(f"{'USERNAME':<24} {'ROLE':<6} {'STATUS':<10} LOCKED UNTIL")
+        for op in rows:
+            status = "disabled" if op.disabled else "active"
+            self.stdout.write(f"{op.username:<24} {op.role or '-':<6} {status:<10} {op.locked_until or ''}")
+
+    def handle_disable(self, *, username, **_):
+        operators.set_disabled(username=username, disabled=True)
+        self.stdout.write(self.style.SUCCESS(f"Disabled {username}; their sessions and tokens stop working now."))
+
+    def handle_enable(self, *, username, **_):
+        operators.set_disabled(username=username, disabled=False)
+        self.stdout.write(self.style.SUCCESS(f"Enabled {username}."))
+
+    def handle_set_password(self, *, username, password_stdin, **_):
+        operators.set_password(username=username, password=self._password(password_stdin))
+        self.stdout.write(self.style.SUCCESS(f"Password set for {username}; their other sessions end."))

@@ -1,0 +1,169 @@
+"""Operators: the people who sign in. Stored in the operators table.
+
+Writes are conditional UpdateItems so two Lambda instances counting failed logins
+never lose a count.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.models import Model
+
+ROLES = ("admin", "staff")
+BREAK_GLASS_USERNAME = "admin"
+
+
+class Operator(Model):
+    settings_table = "OPERATORS_TABLE"
+
+    class Meta:
+        table_name = "scc-operators"
+
+    username = UnicodeAttribute(hash_key=True)
+    role = UnicodeAttribute(null=True)
+    password_hash = UnicodeAttribute(null=True)
+    disabled = BooleanAttribute(default=False)
+    failed_logins = NumberAttribute(default=0)
+    locked_until = UnicodeAttribute(null=True)  # UTC ISO 8601
+    created_at = UnicodeAttribute(null=True)
+
+
+class OperatorError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: an operator from the table or the break-glass admin."""
+
+    username: str
+    role: str
+    password_hash: str
+
+    @property
+    def is_admin(self):
+        return self.role == "admin"
+
+
+def validate_username(username):
+    if not username or len(username) > 64 or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
+        raise OperatorError("Username must be 1-64 letters, digits, '.', '-' or '_'.")
+
+
+def validate_password(password):
+    if len(password) < 10:
+        raise OperatorError("Password must be at least 10 characters.")
+
+
+def get_operator(username):
+    try:
+        return Operator.get(username, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def principal_for(username, operator=None):
+    """The active principal for a username, or None (unknown, disabled, no password).
+
+    Pass `operator` when it is already loaded, to save a read.
+    """
+    if username == BREAK_GLASS_USERNAME and settings.ADMIN_PASS_HASH:
+        return Principal(username, "admin", settings.ADMIN_PASS_HASH)
+    if operator is None:
+        operator = get_operator(username)
+    if operator is None or operator.disabled or not operator.password_hash or operator.role not in ROLES:
+        return None
+    return Principal(operator.username, operator.role, operator.password_hash)
+
+
+def add_operator(*, username, role, password):
+    validate_username(username)
+    validate_password(password)
+    if role not in ROLES:
+        raise OperatorError(f"Role must be one of {', '.join(ROLES)}.")
+    operator = Operator(
+        username,
+        role=role,
+        password_hash=make_password(password),
+        disabled=False,
+        failed_logins=0,
+        created_at=timezone.now().isoformat(),
+    )
+    try:
+        # A brand-new item: PutItem guarded so an existing operator is never replaced.
+        operator.save(condition=Operator.username.does_not_exist())
+    except Exception as exc:
+        if getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException":
+            raise OperatorError(f"Operator {username!r} already exists.") from exc
+        raise
+    return operator
+
+
+def _update_existing(username, actions):
+    try:
+        Operator(username).update(actions=actions, condition=Operator.username.exists())
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise OperatorError(f"No operator named {username!r}.") from exc
+        raise
+
+
+def set_password(*, username, password):
+    validate_password(password)
+    _update_existing(
+        username,
+        [
+            Operator.password_hash.set(make_password(password)),
+            Operator.failed_logins.set(0),
+            Operator.locked_until.remove(),
+        ],
+    )
+
+
+def set_disabled(*, username, disabled=True):
+    _update_existing(username, [Operator.disabled.set(disabled)])
+
+
+def list_operators():
+    return sorted(Operator.scan(), key=lambda op: op.username)
+
+
+# Lockout -------------------------------------------------------------------
+
+
+def lock_end(operator):
+    """When the operator's lock ends, or None if it is not locked now."""
+    if operator is None or not operator.locked_until:
+        return None
+    until = timezone.datetime.fromisoformat(operator.locked_until)
+    return until if until > timezone.now() else None
+
+
+def record_failed_login(username):
+    """Count one failure (atomically); lock the account when the count reaches the limit.
+
+    Unknown usernames are not counted (no item is made for them), except the
+    break-glass admin, whose counter lives in an item of its own name.
+    """
+    is_break_glass = username == BREAK_GLASS_USERNAME and bool(settings.ADMIN_PASS_HASH)
+    condition = None if is_break_glass else Operator.username.exists()
+    operator = Operator(username)
+    try:
+        operator.update(actions=[Operator.failed_logins.add(1)], condition=condition)
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return
+        raise
+    if operator.failed_logins >= settings.LOGIN_MAX_FAILURES:
+        until = timezone.now() + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+        operator.update(actions=[Operator.locked_until.set(until.isoformat()), Operator.failed_logins.set(0)])
+
+
+def clear_failed_logins(operator):
+    if operator is not None and (operator.failed_logins or operator.locked_until):
+        operator.update(actions=[Operator.failed_logins.set(0), Operator.locked_until.remove()])

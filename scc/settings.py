@@ -1,0 +1,194 @@
+"""Settings, all from the environment (see README "Settings")."""
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name, default=""):
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name, default=False):
+    value = env(name)
+    if not value:
+        return default
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG")
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set unless DJANGO_DEBUG=1.")
+    SECRET_KEY = "local-development-only-" + "x" * 40
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+# Behind CloudFront the Host is the Lambda Function URL's, never the viewer's.
+if not DEBUG:
+    ALLOWED_HOSTS.append(f".lambda-url.{env('AWS_REGION', 'us-east-1')}.on.aws")
+CSRF_TRUSTED_ORIGINS = env_list("SCC_CSRF_TRUSTED_ORIGINS")
+
+# "/_staging" for the staging slot; every URL the app makes carries it.
+URL_PREFIX = env("SCC_URL_PREFIX").rstrip("/")
+if URL_PREFIX and not URL_PREFIX.startswith("/"):
+    raise ImproperlyConfigured("SCC_URL_PREFIX must start with '/', e.g. /_staging.")
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "scc",
+    "events",
+    "payments",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "scc.urls"
+WSGI_APPLICATION = "scc.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
+                "scc.context_processors.operator",
+            ],
+        },
+    },
+]
+
+# No relational database: data lives in DynamoDB, sessions in signed cookies.
+DATABASES = {}
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Staging and production share one CloudFront domain: keep their cookies apart.
+_cookie_suffix = URL_PREFIX.strip("/").replace("/", "_")
+SESSION_COOKIE_NAME = "scc_session" + (f"_{_cookie_suffix}" if _cookie_suffix else "")
+CSRF_COOKIE_NAME = "scc_csrftoken" + (f"_{_cookie_suffix}" if _cookie_suffix else "")
+SESSION_COOKIE_PATH = URL_PREFIX or "/"
+CSRF_COOKIE_PATH = URL_PREFIX or "/"
+LOGIN_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("SCC_TIME_ZONE", "America/Los_Angeles")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = f"{URL_PREFIX}/static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_BUCKET = env("SCC_STATIC_BUCKET")
+STATIC_DOMAIN = env("SCC_STATIC_DOMAIN")
+if STATIC_BUCKET:
+    STORAGES = {
+        "staticfiles": {
+            "BACKEND": "scc.storage.S3StaticStorage",
+            "OPTIONS": {
+                "bucket_name": STATIC_BUCKET,
+                "location": f"{URL_PREFIX.strip('/')}/static".lstrip("/"),
+                "custom_domain": STATIC_DOMAIN or None,
+                "querystring_auth": False,
+                "file_overwrite": True,
+            },
+        },
+    }
+else:
+    STORAGES = {
+        "staticfiles": {
+            "BACKEND": "scc.storage.AppStaticFilesStorage",
+        },
+    }
+# A production-mode run without collectstatic still serves files from static/.
+WHITENOISE_USE_FINDERS = True
+
+# DynamoDB
+AWS_REGION = env("AWS_REGION", "us-east-1")
+DYNAMODB_HOST = env("SCC_DYNAMODB_HOST") or None
+EVENTS_TABLE = env("SCC_EVENTS_TABLE", "scc-events")
+OPERATORS_TABLE = env("SCC_OPERATORS_TABLE", "scc-operators")
+# Models that dynamodb_setup creates, as dotted paths so scc imports no app.
+DYNAMODB_MODELS = ["scc.operators.Operator", "events.models.Event"]
+
+# Sign-in
+ADMIN_PASS_HASH = env("ADMIN_PASS_HASH")
+LOGIN_MAX_FAILURES = 5
+LOGIN_LOCKOUT_SECONDS = 15 * 60
+API_TOKEN_MAX_AGE = 12 * 60 * 60
+
+# Email
+EMAIL_FROM = env("SCC_EMAIL_FROM", "dispatch@localhost" if DEBUG else "")
+DEFAULT_FROM_EMAIL = EMAIL_FROM or "webmaster@localhost"
+EMAIL_REPLY_TO = env("SCC_EMAIL_REPLY_TO", EMAIL_FROM)
+_EMAIL_BACKENDS = {
+    "ses": "django_ses.SESBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+EMAIL_BACKEND_NAME = env("SCC_EMAIL_BACKEND", "file")
+if EMAIL_BACKEND_NAME not in _EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"SCC_EMAIL_BACKEND must be one of {', '.join(_EMAIL_BACKENDS)}; got {EMAIL_BACKEND_NAME!r}."
+    )
+if EMAIL_BACKEND_NAME in {"ses", "smtp"} and not EMAIL_FROM:
+    raise ImproperlyConfigured(f"SCC_EMAIL_BACKEND={EMAIL_BACKEND_NAME} needs SCC_EMAIL_FROM.")
+EMAIL_BACKEND = _EMAIL_BACKENDS[EMAIL_BACKEND_NAME]
+EMAIL_FILE_PATH = BASE_DIR / "var" / "outbox"
+EMAIL_HOST = env("SCC_SMTP_HOST", "localhost")
+EMAIL_PORT = int(env("SCC_SMTP_PORT", "587"))
+EMAIL_HOST_USER = env("SCC_SMTP_USER")
+EMAIL_HOST_PASSWORD = env("SCC_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("SCC_SMTP_TLS", default=True)
+EMAIL_TIMEOUT = 10
+AWS_SES_REGION_NAME = AWS_REGION
+AWS_SES_REGION_ENDPOINT = f"email.{AWS_REGION}.amazonaws.com"
+AWS_SES_REGION_ENDPOINT_URL = env("SCC_SES_ENDPOINT_URL") or None
+
+# Security: production values make `check --deploy` clean.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    # CloudFront and Function URLs terminate TLS and say so in X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SCC_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("SCC_LOG_LEVEL", "INFO")},
+    "loggers": {"pynamodb": {"level": "WARNING"}, "botocore": {"level": "WARNING"}},
+}

@@ -1,0 +1,39 @@
+from datetime import datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def usd(value):
+    """$1,234.50 for a Decimal; an em dash for None."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value).quantize(Decimal("0.01"))
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.2f}"
+
+
+@register.filter
+def event_time(value):
+    """An event's start in its own local time (the offset it was written with)."""
+    if not isinstance(value, datetime):
+        return "Date to be announced"
+    return value.strftime("%a, %b %-d, %Y · %-I:%M %p")
+
+
+@register.filter
+def utc_iso_local(value):
+    """A stored UTC ISO timestamp shown in the site's time zone."""
+    if not value:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.utc)
+    return timezone.localtime(moment).strftime("%b %-d, %Y %-I:%M %p %Z")

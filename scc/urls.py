@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from scc import views
+
+app_patterns = [
+    path("login/", views.login_page, name="login"),
+    path("logout/", views.logout_page, name="logout"),
+    path("api/login", views.api_login, name="api-login"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("payments.urls")),
+    path("", include("events.urls")),
+]
+
+if settings.URL_PREFIX:
+    # Staging lives under a prefix of the same CloudFront distribution.
+    prefix = settings.URL_PREFIX.strip("/")
+    urlpatterns = [
+        path(f"{prefix}/", include(app_patterns)),
+        path(prefix, RedirectView.as_view(url=f"/{prefix}/", permanent=False)),
+    ]
+else:
+    urlpatterns = app_patterns
+
+handler404 = "scc.errors.page_not_found"
+handler403 = "scc.errors.permission_denied"
+handler500 = "scc.errors.server_error"

@@ -1,0 +1,137 @@
+import os
+import uuid
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import make_password
+from django.test import Client
+
+from scc import authentication, operators
+from scc.dynamodb import bind_models, configured_models
+from tests.dynalite import Dynalite
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside live_server
+
+CHROMIUM = "/usr/lib/chromium/chromium"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def dynalite_server():
+    server = Dynalite().start()
+    django_settings.DYNAMODB_HOST = server.endpoint
+    yield server
+    server.stop()
+
+
+def create_tables():
+    for model in configured_models():
+        model.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
+    for model in configured_models():
+        while model.describe_table()["TableStatus"] != "ACTIVE":  # dynalite: ACTIVE at once with --createTableMs 0
+            pass
+
+
+@pytest.fixture
+def tables(dynalite_server, settings):
+    """Fresh, uniquely named tables for one test, on the session's dynalite."""
+    suffix = uuid.uuid4().hex[:12]
+    settings.DYNAMODB_HOST = dynalite_server.endpoint
+    settings.EVENTS_TABLE = f"events-{suffix}"
+    settings.OPERATORS_TABLE = f"operators-{suffix}"
+    bind_models()
+    create_tables()
+    yield settings
+    bind_models()
+
+
+@pytest.fixture
+def admin_user(tables):
+    operators.add_operator(username="alice", role="admin", password=PASSWORD)
+    return "alice"
+
+
+@pytest.fixture
+def staff_user(tables):
+    operators.add_operator(username="sam", role="staff", password=PASSWORD)
+    return "sam"
+
+
+def signed_in_client(username):
+    client = Client()
+    response = client.post("/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.content
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    return signed_in_client(admin_user)
+
+
+@pytest.fixture
+def staff_client(staff_user):
+    return signed_in_client(staff_user)
+
+
+def token_for(username):
+    return authentication.make_token(operators.principal_for(username))[0]
+
+
+@pytest.fixture
+def raw_table(tables, dynalite_server):
+    """A plain botocore client on the events table, for reading and seeding raw items."""
+    from events.models import Event
+
+    client = Event._get_connection().connection.client
+
+    class Raw:
+        name = tables.EVENTS_TABLE
+
+        def put(self, item):
+            client.put_item(TableName=self.name, Item=item)  # test seeding only
+
+        def get(self, event_id):
+            return client.get_item(TableName=self.name, Key={"event_id": {"S": event_id}}, ConsistentRead=True).get(
+                "Item"
+            )
+
+    return Raw()
+
+
+@pytest.fixture
+def break_glass(settings):
+    settings.ADMIN_PASS_HASH = make_password("break glass now")
+    return "break glass now"
+
+
+# Playwright: use Debian's Chromium (Playwright cannot download browsers here).
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """The app on a real HTTP port in this process (no SQL database, so not pytest-django's)."""
+    import threading
+
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
+    server.set_app(StaticFilesHandler(get_wsgi_application()))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    class Live:
+        url = f"http://127.0.0.1:{server.server_port}"
+
+    yield Live()
+    server.shutdown()
+    server.server_close()
