@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from payments import views
+
+urlpatterns = [
+    path("api/payment-log", views.payment_log, name="api-payment-log"),
+]

@@ -1,6 +1,7 @@
 """The JSON API's one response shape: {"ok": true, ...} or {"ok": false, "error": ..., "fields"?: ...}."""
 
 import json
+from decimal import Decimal
 from functools import wraps
 
 from django.http import JsonResponse
@@ -32,12 +33,19 @@ def error_response(status, error, *, fields=None, **extra):
     return JsonResponse(body, status=status)
 
 
-def parse_json_object(request, *, max_bytes=64 * 1024):
-    """The request body as a dict, or raise ApiError (400 bad JSON, 413 too large)."""
-    if len(request.body) > max_bytes:
+MAX_BODY_BYTES = 16 * 1024
+
+
+def parse_json_object(request, *, max_bytes=MAX_BODY_BYTES):
+    """The request body as a dict, or raise ApiError (400 bad JSON, 413 too large).
+
+    Numbers parse as Decimal, never float; NaN and Infinity are refused.
+    """
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if (length.isdigit() and int(length) > max_bytes) or len(request.body) > max_bytes:
         raise ApiError(413, f"Request body is larger than {max_bytes // 1024} KB.")
     try:
-        data = json.loads(request.body or b"", parse_constant=_refuse_constant)
+        data = json.loads(request.body or b"", parse_float=Decimal, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "Request body must be a JSON object.") from None
     if not isinstance(data, dict):

@@ -5,6 +5,8 @@ Models declare a `settings_table` (the settings name holding their table name);
 after changing table names.
 """
 
+import time
+
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -31,6 +33,21 @@ def bind_model(model):
         meta.aws_access_key_id = getattr(meta, "aws_access_key_id", None) or "local"
         meta.aws_secret_access_key = getattr(meta, "aws_secret_access_key", None) or "local"
     model._connection = None
+    _share_client(model)
+
+
+# Building a botocore client loads the service model (~100 ms): build one per
+# endpoint and share it between models (cold starts) and rebindings (tests).
+_clients = {}
+
+
+def _share_client(model):
+    connection = model._get_connection().connection
+    key = (model.Meta.host, model.Meta.region)
+    if key in _clients:
+        connection._client = _clients[key]
+    else:
+        _clients[key] = connection.client
 
 
 def bind_models():
@@ -45,8 +62,18 @@ def create_missing_tables(*, report=print):
         if model.exists():
             report(f"{name}: exists, left as it is")
             continue
-        model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        model.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
+        _wait_until_active(model)
         report(f"{name}: created")
+
+
+def _wait_until_active(model, *, timeout=300):
+    # PynamoDB's own wait polls every 2 s; AWS and dynalite are usually faster.
+    deadline = time.monotonic() + timeout
+    while model.describe_table()["TableStatus"] != "ACTIVE":
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{model.Meta.table_name} is not ACTIVE after {timeout} s")
+        time.sleep(0.1)
 
 
 def is_reachable():

@@ -1,0 +1,100 @@
+"""Validation of the payment API's request bodies: every rule in one place.
+
+JSON values arrive typed (numbers as Decimal, see scc.api.parse_json_object);
+each form checks types first, so a list or null never reaches a Django field.
+"""
+
+import re
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from events.models import CENT
+
+MAX_AMOUNT = Decimal("100000.00")
+MAX_NOTES = 1000
+_AMOUNT_TEXT = re.compile(r"^\d+(\.\d+)?$")
+
+
+def parse_amount(value):
+    """A positive Decimal with at most 2 places and at most 100000.00, or ValidationError."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ValidationError('Enter the amount as a number or a decimal string, e.g. "45.00".')
+    if isinstance(value, str):
+        value = value.strip()
+        if not _AMOUNT_TEXT.match(value):
+            raise ValidationError("Enter a positive amount in dollars and cents, e.g. 45.00.")
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, ValueError):
+        raise ValidationError("Enter a valid amount.") from None
+    if not amount.is_finite():
+        raise ValidationError("Enter a finite amount.")
+    if amount <= 0:
+        raise ValidationError("The amount must be more than 0.")
+    if amount > MAX_AMOUNT:
+        raise ValidationError("The amount must be at most 100000.00.")
+    if amount != amount.quantize(CENT):
+        raise ValidationError("Use at most 2 decimal places.")
+    return amount.quantize(CENT)
+
+
+def parse_payment_id(value):
+    """A UUID in canonical form, or ValidationError."""
+    if not isinstance(value, str):
+        raise ValidationError("payment_id must be a UUID string.")
+    try:
+        return str(uuid.UUID(value.strip()))
+    except ValueError:
+        raise ValidationError("payment_id must be a UUID.") from None
+
+
+class JsonForm(forms.Form):
+    """A Form fed from a parsed JSON object; string fields refuse non-strings."""
+
+    string_fields = ()
+
+    @classmethod
+    def from_json(cls, data):
+        type_errors = {}
+        for name in cls.string_fields:
+            value = data.get(name)
+            if value is not None and not isinstance(value, str):
+                type_errors[name] = ["Must be a string."]
+        form = cls(data={name: data.get(name) for name in cls.base_fields})
+        form.type_errors = type_errors
+        return form
+
+    def api_errors(self):
+        errors = {name: [str(m) for m in messages] for name, messages in self.errors.items()}
+        errors.update(self.type_errors)
+        return errors
+
+    def is_valid(self):
+        return super().is_valid() and not self.type_errors
+
+
+class AmountField(forms.Field):
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        return parse_amount(value)
+
+
+class PaymentIdField(forms.Field):
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        return parse_payment_id(value)
+
+
+class PaymentLogForm(JsonForm):
+    string_fields = ("event_id", "patron_id", "notes")
+
+    event_id = forms.CharField(max_length=1024)
+    patron_id = forms.CharField(max_length=200)
+    amount = AmountField()
+    notes = forms.CharField(max_length=MAX_NOTES, required=False, strip=False)
+    payment_id = PaymentIdField(required=False)

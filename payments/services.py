@@ -1,0 +1,122 @@
+"""Writes to the payment ledger. Each takes the acting operator explicitly.
+
+Every write is one UpdateItem with update actions and a condition: the payment
+record, its id in `payment_ids` and its audit entry land together or not at all,
+and attributes other software keeps on the event are never touched.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.utils import timezone
+from pynamodb.exceptions import UpdateError
+
+from events import ledger, selectors
+from events.models import AuditEntry, Event, PaymentRecord
+from payments.errors import EventNotFound, InvalidPayment, ItemTooLarge, PaymentConflict
+
+
+@dataclass(frozen=True)
+class LogResult:
+    payment: PaymentRecord
+    totals: ledger.Totals
+    created: bool
+
+
+def now_iso():
+    return timezone.now().isoformat(timespec="milliseconds")
+
+
+def _is_condition_failure(exc):
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _is_item_too_large(exc):
+    return getattr(exc, "cause_response_code", None) == "ValidationException" and "size" in str(
+        getattr(exc, "cause_response_message", "") or exc
+    )
+
+
+def _same_payment(record, *, patron_id, amount, notes):
+    return (
+        record.kind in (None, "payment")
+        and record.patron_id == patron_id
+        and record.amount_money == amount
+        and (record.notes or "") == (notes or "")
+    )
+
+
+def _find_payment(event, payment_id):
+    return next((r for r in ledger.payments(event) if r.payment_id == payment_id), None)
+
+
+def _replay(event, *, payment_id, patron_id, amount, notes):
+    """The answer to a payment_id seen before: the stored payment, or a conflict."""
+    record = _find_payment(event, payment_id)
+    if record is None or not _same_payment(record, patron_id=patron_id, amount=amount, notes=notes):
+        raise PaymentConflict(
+            "This payment_id was already used for a different payment. Open the form again to log a new one.",
+            fields={"payment_id": ["Already used with another body."]},
+        )
+    return LogResult(payment=record, totals=ledger.totals(event), created=False)
+
+
+def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=None):
+    """Append a payment to the event's ledger, once per payment_id.
+
+    Costs one consistent GetItem (roster, idempotency) and one UpdateItem.
+    """
+    event = selectors.get_event(event_id=event_id, consistent=True)
+    if event is None:
+        raise EventNotFound(f"No event with id {event_id!r}.")
+    if patron_id not in {p.patron_id for p in ledger.roster(event)}:
+        raise InvalidPayment(
+            "That patron is not on this event's roster.", fields={"patron_id": ["Not on the event's roster."]}
+        )
+    payment_id = payment_id or str(uuid.uuid4())
+    if payment_id in (event.payment_ids or set()):
+        return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes)
+
+    at = now_iso()
+    record = PaymentRecord(
+        payment_id=payment_id,
+        timestamp=at,
+        operator=operator.username,
+        patron_id=patron_id,
+        amount=amount,
+        notes=notes or "",
+        email_sent=False,
+        kind="payment",
+    )
+    entry = AuditEntry(
+        at=at,
+        operator=operator.username,
+        action="payment.logged",
+        payment_id=payment_id,
+        patron_id=patron_id,
+        amount=amount,
+    )
+    updated = Event(event_id)
+    try:
+        updated.update(
+            actions=[
+                Event.payments.set((Event.payments | []).append([record])),
+                Event.payment_ids.add({payment_id}),
+                Event.audit.set((Event.audit | []).append([entry])),
+            ],
+            condition=Event.event_id.exists() & ~Event.payment_ids.contains(payment_id),
+        )
+    except UpdateError as exc:
+        if _is_item_too_large(exc):
+            raise ItemTooLarge(
+                "This event's record is full (DynamoDB's 400 KB item limit). Nothing was saved; "
+                "ask an administrator to archive old payments."
+            ) from exc
+        if not _is_condition_failure(exc):
+            raise
+        # Lost a race: the event went away or the same payment_id landed first.
+        event = selectors.get_event(event_id=event_id, consistent=True)
+        if event is None:
+            raise EventNotFound(f"No event with id {event_id!r}.") from exc
+        return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes)
+    return LogResult(payment=_find_payment(updated, payment_id), totals=ledger.totals(updated), created=True)

@@ -1,0 +1,32 @@
+"""JSON API for payments. Thin: parse, authorize (api_view), call a service, answer."""
+
+from events.serializers import payment_json
+from payments import services
+from payments.errors import PaymentError
+from payments.forms import PaymentLogForm
+from scc.api import ApiError, api_view, ok, parse_json_object
+
+
+def _validated(form_class, request):
+    form = form_class.from_json(parse_json_object(request))
+    if not form.is_valid():
+        raise ApiError(400, "Some fields are not valid.", fields=form.api_errors())
+    return form.cleaned_data
+
+
+def _call(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except PaymentError as exc:
+        raise ApiError(exc.status, exc.message, fields=exc.fields) from None
+
+
+@api_view(methods=["POST"], role="admin")
+def payment_log(request):
+    data = _validated(PaymentLogForm, request)
+    result = _call(services.log_payment, operator=request.operator, **data)
+    return ok(
+        status=201 if result.created else 200,
+        payment=payment_json(result.payment),
+        totals=result.totals.as_json(),
+    )

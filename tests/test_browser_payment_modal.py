@@ -1,0 +1,130 @@
+"""The Log Payment dialog in Chromium, against the app on a real port and dynalite."""
+
+import pytest
+from playwright.sync_api import expect
+
+from events.models import Event
+from tests.conftest import PASSWORD
+from tests.factories import event_item, patron
+
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
+
+
+@pytest.fixture
+def dispatch(admin_user, raw_table, app_server, page):
+    raw_table.put(
+        event_item(
+            "sunset",
+            days=3,
+            price="45",
+            roster=[patron("p1", "Ada Lovelace", "ada@example.com"), patron("p2", "Grace Hopper")],
+        )
+    )
+    page.goto(f"{app_server.url}/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Dispatch", exact=True)).to_be_visible()
+    return page
+
+
+def open_dialog(page):
+    page.get_by_role("button", name="Log Payment").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Patron", exact=True)).to_contain_text("Ada Lovelace")
+    return dialog
+
+
+def payments():
+    return Event.get("sunset", consistent_read=True).payments or []
+
+
+def test_happy_path_updates_card_without_reload(dispatch):
+    page = dispatch
+    page.evaluate("window.__marker = 'same page'")
+    dialog = open_dialog(page)
+    expect(dialog.get_by_label("Patron", exact=True)).to_be_focused()
+    dialog.get_by_label("Patron", exact=True).select_option(label="Ada Lovelace")
+    expect(dialog).to_contain_text("Patron ID: p1")
+    dialog.get_by_label("Amount (USD)").fill("45.00")
+    dialog.get_by_label("Notes").fill("card at the dock")
+    dialog.get_by_role("button", name="Save payment").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("status")).to_contain_text("Payment of $45.00 from Ada Lovelace saved")
+    card = page.locator('article.card[data-event-id="sunset"]')
+    expect(card.locator('[data-field="paid"]')).to_have_text("$45.00")
+    assert page.evaluate("window.__marker") == "same page"
+    expect(page.get_by_role("button", name="Log Payment")).to_be_focused()
+    [record] = payments()
+    assert str(record.amount) == "45" and record.patron_id == "p1" and record.operator == "alice"
+
+
+def test_error_shows_server_message_and_keeps_values(dispatch):
+    page = dispatch
+    dialog = open_dialog(page)
+    dialog.get_by_label("Patron", exact=True).select_option(label="Grace Hopper")
+    dialog.get_by_label("Amount (USD)").fill("12.345")
+    dialog.get_by_label("Notes").fill("keep me")
+    dialog.get_by_role("button", name="Save payment").click()
+    alert = dialog.get_by_role("alert")
+    expect(alert).to_contain_text("Use at most 2 decimal places.")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Amount (USD)")).to_have_value("12.345")
+    expect(dialog.get_by_label("Notes")).to_have_value("keep me")
+    expect(dialog.get_by_label("Patron", exact=True)).to_have_value("p2")
+    expect(dialog.get_by_role("button", name="Save payment")).to_be_enabled()
+    assert payments() == []
+    dialog.get_by_label("Amount (USD)").fill("12.34")
+    dialog.get_by_role("button", name="Save payment").click()
+    expect(dialog).to_be_hidden()
+    assert len(payments()) == 1
+
+
+def test_double_click_logs_once(dispatch):
+    page = dispatch
+    dialog = open_dialog(page)
+    dialog.get_by_label("Patron", exact=True).select_option(label="Ada Lovelace")
+    dialog.get_by_label("Amount (USD)").fill("10")
+    dialog.get_by_role("button", name="Save payment").dblclick()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("status")).to_contain_text("saved")
+    assert len(payments()) == 1
+    # A second opening is a new payment with a fresh payment_id.
+    dialog = open_dialog(page)
+    dialog.get_by_label("Patron", exact=True).select_option(label="Ada Lovelace")
+    dialog.get_by_label("Amount (USD)").fill("10")
+    dialog.get_by_role("button", name="Save payment").click()
+    expect(dialog).to_be_hidden()
+    assert len({r.payment_id for r in payments()}) == 2
+
+
+def test_keyboard_escape_and_cancel_close_and_return_focus(dispatch):
+    page = dispatch
+    button = page.get_by_role("button", name="Log Payment")
+    button.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Patron", exact=True)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(button).to_be_focused()
+    button.click()
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(button).to_be_focused()
+    assert payments() == []
+
+
+def test_notes_with_html_show_as_text(dispatch, app_server):
+    page = dispatch
+    dialog = open_dialog(page)
+    dialog.get_by_label("Patron", exact=True).select_option(label="Ada Lovelace")
+    dialog.get_by_label("Amount (USD)").fill("5")
+    dialog.get_by_label("Notes").fill(XSS)
+    dialog.get_by_role("button", name="Save payment").click()
+    expect(dialog).to_be_hidden()
+    page.goto(f"{app_server.url}/events/sunset/")
+    expect(page.get_by_role("cell", name=XSS)).to_be_visible()
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img[src=x]").count() == 0
