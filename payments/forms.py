@@ -98,3 +98,11 @@ class PaymentLogForm(JsonForm):
     amount = AmountField()
     notes = forms.CharField(max_length=MAX_NOTES, required=False, strip=False)
     payment_id = PaymentIdField(required=False)
+
+
+class PaymentVoidForm(JsonForm):
+    string_fields = ("event_id", "reason")
+
+    event_id = forms.CharField(max_length=1024)
+    payment_id = PaymentIdField()
+    reason = forms.CharField(max_length=MAX_NOTES)

@@ -13,7 +13,7 @@ from pynamodb.exceptions import UpdateError
 
 from events import ledger, selectors
 from events.models import AuditEntry, Event, PaymentRecord
-from payments.errors import EventNotFound, InvalidPayment, ItemTooLarge, PaymentConflict
+from payments.errors import EventNotFound, InvalidPayment, ItemTooLarge, PaymentConflict, PaymentNotFound
 
 
 @dataclass(frozen=True)
@@ -120,3 +120,97 @@ def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=N
             raise EventNotFound(f"No event with id {event_id!r}.") from exc
         return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes)
     return LogResult(payment=_find_payment(updated, payment_id), totals=ledger.totals(updated), created=True)
+
+
+# Void ids are derived from the voided payment's id, so two voids of the same
+# payment race for the same entry in `payment_ids`: the usual
+# `NOT contains(payment_ids, id)` condition then stops a double void, and
+# `payment_ids` still holds only ids of records in `payments` (no marker values).
+VOID_NAMESPACE = uuid.UUID("6f1d5c1e-2b7a-4f43-9a53-0c6f4e0e7a11")
+
+
+def void_payment_id(*, event_id, payment_id):
+    return str(uuid.uuid5(VOID_NAMESPACE, f"{event_id}\n{payment_id}"))
+
+
+def _void_of(event, payment_id):
+    return next((r for r in ledger.payments(event) if r.is_void and r.voids == payment_id), None)
+
+
+def _check_voidable(event, payment_id):
+    """The payment to void, or raise: 404 unknown, 400 a void, 409 already voided."""
+    original = _find_payment(event, payment_id)
+    if original is None:
+        raise PaymentNotFound(
+            f"No payment with id {payment_id!r} on this event. Legacy records have no payment id and "
+            "cannot be voided here.",
+            fields={"payment_id": ["Not on this event's ledger."]},
+        )
+    if original.is_void:
+        raise InvalidPayment(
+            "That record is itself a void; a void cannot be voided.", fields={"payment_id": ["Is a void."]}
+        )
+    if _void_of(event, payment_id) is not None or void_payment_id(event_id=event.event_id, payment_id=payment_id) in (
+        event.payment_ids or set()
+    ):
+        raise PaymentConflict("That payment was already voided.", fields={"payment_id": ["Already voided."]})
+    return original
+
+
+def void_payment(*, operator, event_id, payment_id, reason):
+    """Append a void (a negative record naming the original) and its audit entry; the original stays as it is.
+
+    Costs one consistent GetItem and one conditional UpdateItem.
+    """
+    event = selectors.get_event(event_id=event_id, consistent=True)
+    if event is None:
+        raise EventNotFound(f"No event with id {event_id!r}.")
+    original = _check_voidable(event, payment_id)
+    void_id = void_payment_id(event_id=event_id, payment_id=payment_id)
+    at = now_iso()
+    amount = -original.amount_money
+    record = PaymentRecord(
+        payment_id=void_id,
+        timestamp=at,
+        operator=operator.username,
+        patron_id=original.patron_id,
+        amount=amount,
+        notes=reason,
+        email_sent=False,
+        kind="void",
+        voids=payment_id,
+    )
+    entry = AuditEntry(
+        at=at,
+        operator=operator.username,
+        action="payment.voided",
+        payment_id=void_id,
+        patron_id=original.patron_id,
+        amount=amount,
+        detail=f"Voids {payment_id}: {reason}",
+    )
+    updated = Event(event_id)
+    try:
+        updated.update(
+            actions=[
+                Event.payments.set((Event.payments | []).append([record])),
+                Event.payment_ids.add({void_id}),
+                Event.audit.set((Event.audit | []).append([entry])),
+            ],
+            # The original needs no guard: the ledger is append-only, it cannot go away.
+            condition=Event.event_id.exists() & ~Event.payment_ids.contains(void_id),
+        )
+    except UpdateError as exc:
+        if _is_item_too_large(exc):
+            raise ItemTooLarge(
+                "This event's record is full (DynamoDB's 400 KB item limit). Nothing was saved."
+            ) from exc
+        if not _is_condition_failure(exc):
+            raise
+        # Lost a race: another void of the same payment landed first (or the event went away).
+        event = selectors.get_event(event_id=event_id, consistent=True)
+        if event is None:
+            raise EventNotFound(f"No event with id {event_id!r}.") from exc
+        _check_voidable(event, payment_id)
+        raise PaymentConflict("The event changed while voiding; nothing was saved. Reload and try again.") from exc
+    return LogResult(payment=_find_payment(updated, void_id), totals=ledger.totals(updated), created=True)

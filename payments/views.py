@@ -3,7 +3,7 @@
 from events.serializers import payment_json
 from payments import services
 from payments.errors import PaymentError
-from payments.forms import PaymentLogForm
+from payments.forms import PaymentLogForm, PaymentVoidForm
 from scc.api import ApiError, api_view, ok, parse_json_object
 
 
@@ -30,3 +30,10 @@ def payment_log(request):
         payment=payment_json(result.payment),
         totals=result.totals.as_json(),
     )
+
+
+@api_view(methods=["POST"], role="admin")
+def payment_void(request):
+    data = _validated(PaymentVoidForm, request)
+    result = _call(services.void_payment, operator=request.operator, **data)
+    return ok(status=201, payment=payment_json(result.payment), totals=result.totals.as_json())
