@@ -6,12 +6,16 @@ each form checks types first, so a list or null never reaches a Django field.
 
 import re
 import uuid
+from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from events.models import CENT
+from payments.selectors import ACTIONS as AUDIT_ACTIONS
+from payments.selectors import AuditFilters
 
 MAX_AMOUNT = Decimal("100000.00")
 MAX_NOTES = 1000
@@ -106,3 +110,53 @@ class PaymentVoidForm(JsonForm):
     event_id = forms.CharField(max_length=1024)
     payment_id = PaymentIdField()
     reason = forms.CharField(max_length=MAX_NOTES)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's GET filters; the CSV takes the same."""
+
+    event = forms.CharField(required=False, max_length=1024, label="Event")
+    operator = forms.CharField(required=False, max_length=150, label="Operator")
+    action = forms.ChoiceField(
+        required=False, label="Action", choices=[("", "Any action")] + [(a, a) for a in AUDIT_ACTIONS]
+    )
+    patron = forms.CharField(required=False, max_length=200, label="Patron", help_text="Name or patron id")
+    since = forms.DateField(
+        required=False,
+        label="Since",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-05."},
+    )
+    until = forms.DateField(
+        required=False,
+        label="Until",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-05."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "Until must be on or after Since.")
+        return data
+
+    def filters(self):
+        """The cleaned values as AuditFilters; dates are whole days in the site's time zone."""
+        data = self.cleaned_data
+        return AuditFilters(
+            event=data["event"].strip(),
+            operator=data["operator"].strip(),
+            action=data["action"],
+            patron=data["patron"].strip(),
+            since=_day_start(data["since"]),
+            until=_day_start(data["until"] + timedelta(days=1)) if data["until"] else None,
+        )
+
+
+def _day_start(day):
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,0 +1,228 @@
+"""Reads across events for the audit trail.
+
+One paginated Scan that projects only what the audit needs; no per-event
+follow-up requests. Rows are produced by generators: the CSV streams them in
+scan order (newest first within each event) and never holds the table; the
+page keeps only the rows up to the page it shows (a bounded heap) plus counts.
+"""
+
+import heapq
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from events.ledger import ZERO
+from events.models import Event, money
+
+AUDIT_ATTRIBUTES = ["event_id", "title", "roster", "payments", "audit"]
+ACTIONS = ("payment.logged", "payment.voided", "email.sent", "email.failed", "waiver.signed")
+PAYMENT_ACTIONS = ("payment.logged", "payment.voided")
+PER_PAGE = 50
+SCAN_PAGE_SIZE = None  # None: DynamoDB's own 1 MB pages
+_UNDATED = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    at: str  # as stored
+    moment: datetime | None  # aware, UTC; None when the stored time does not parse
+    operator: str
+    action: str
+    event_id: str
+    event_title: str
+    patron_id: str | None
+    patron_name: str | None
+    amount: Decimal | None
+    payment_id: str | None
+    detail: str
+    legacy: bool = False
+
+    @property
+    def sort_key(self):
+        return (self.moment or _UNDATED, self.event_id, self.at)
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    event: str = ""
+    operator: str = ""
+    action: str = ""
+    patron: str = ""
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+
+    def matches(self, row):
+        if self.event and row.event_id != self.event:
+            return False
+        if self.operator and row.operator.casefold() != self.operator.casefold():
+            return False
+        if self.action and row.action != self.action:
+            return False
+        if self.patron and not _patron_matches(row, self.patron):
+            return False
+        if self.since and (row.moment is None or row.moment < self.since):
+            return False
+        return not (self.until and (row.moment is None or row.moment >= self.until))
+
+
+def _patron_matches(row, query):
+    query = query.strip().casefold()
+    return (
+        row.patron_id is not None and row.patron_id.casefold() == query or query in (row.patron_name or "").casefold()
+    )
+
+
+@dataclass
+class AuditTotals:
+    """The payments among the filtered rows: logged and voided, counted and summed."""
+
+    payments: int = 0
+    paid: Decimal = ZERO
+    voids: int = 0
+    voided: Decimal = ZERO  # negative, as stored
+
+    @property
+    def net(self):
+        return self.paid + self.voided
+
+    def add(self, row):
+        if row.action == "payment.logged":
+            self.payments += 1
+            self.paid += row.amount or ZERO
+        elif row.action == "payment.voided":
+            self.voids += 1
+            self.voided += row.amount or ZERO
+
+
+@dataclass
+class AuditPage:
+    rows: list
+    count: int
+    number: int
+    per_page: int
+    totals: AuditTotals
+    events: dict = field(default_factory=dict)  # event_id -> title, every event scanned
+
+    @property
+    def num_pages(self):
+        return max(1, -(-self.count // self.per_page))
+
+    @property
+    def start(self):
+        return (self.number - 1) * self.per_page + 1 if self.count else 0
+
+    @property
+    def end(self):
+        return min(self.count, self.number * self.per_page)
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.num_pages
+
+
+def parse_time(value):
+    """A stored timestamp as an aware UTC datetime, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # the table's timestamps are UTC
+    return moment.astimezone(UTC)
+
+
+def event_rows(event):
+    """One event's audit rows, newest first: its audit entries plus one synthesized row per legacy record."""
+    names = {p.patron_id: p.name for p in event.roster or []}
+    by_id = {r.payment_id: r for r in event.payments or [] if r.payment_id}
+    title = event.title or event.event_id
+    rows = []
+    for entry in event.audit or []:
+        record = by_id.get(entry.payment_id) if entry.payment_id else None
+        patron_id = entry.patron_id or (record.patron_id if record else None)
+        amount = entry.amount if entry.amount is not None else (record.amount if record else None)
+        detail = entry.detail or (record.notes if record and entry.action in PAYMENT_ACTIONS else None)
+        rows.append(
+            AuditRow(
+                at=entry.at,
+                moment=parse_time(entry.at),
+                operator=entry.operator or "",
+                action=entry.action or "",
+                event_id=event.event_id,
+                event_title=title,
+                patron_id=patron_id,
+                patron_name=names.get(patron_id) if patron_id else None,
+                amount=None if amount is None else money(amount),
+                payment_id=entry.payment_id,
+                detail=detail or "",
+            )
+        )
+    for record in event.payments or []:
+        if record.is_legacy:
+            # The old system wrote no audit entries: its records stand for their own.
+            rows.append(
+                AuditRow(
+                    at=record.timestamp or "",
+                    moment=parse_time(record.timestamp),
+                    operator=record.operator or "",
+                    action="payment.logged",
+                    event_id=event.event_id,
+                    event_title=title,
+                    patron_id=record.patron_id,
+                    patron_name=names.get(record.patron_id) if record.patron_id else None,
+                    amount=record.amount_money,
+                    payment_id=None,
+                    detail=record.notes or "",
+                    legacy=True,
+                )
+            )
+    rows.sort(key=lambda row: row.sort_key, reverse=True)
+    return rows
+
+
+def scan_events():
+    """Every event, projected to the audit's attributes; PynamoDB follows LastEvaluatedKey page by page."""
+    return Event.scan(attributes_to_get=AUDIT_ATTRIBUTES, page_size=SCAN_PAGE_SIZE)
+
+
+def audit_rows(*, filters, seen=None):
+    """The filtered rows, event by event in scan order, newest first within each event.
+
+    seen: an optional dict filled with event_id -> title for every event scanned.
+    """
+    for event in scan_events():
+        if seen is not None:
+            seen[event.event_id] = event.title or event.event_id
+        if filters.event and event.event_id != filters.event:
+            continue
+        for row in event_rows(event):
+            if filters.matches(row):
+                yield row
+
+
+def audit_page(*, filters, page=1, per_page=PER_PAGE):
+    """One page of the filtered rows, newest first across all events, with counts and totals."""
+    page = max(1, page)
+    totals = AuditTotals()
+    events = {}
+    count = 0
+
+    def counted():
+        nonlocal count
+        for row in audit_rows(filters=filters, seen=events):
+            count += 1
+            totals.add(row)
+            yield row
+
+    # Only the newest page * per_page rows are kept, not every filtered row.
+    newest = heapq.nlargest(page * per_page, counted(), key=lambda row: row.sort_key)
+    last = max(1, -(-count // per_page))
+    page = min(page, last)  # past the end: the last page (its rows are in the heap)
+    rows = newest[(page - 1) * per_page : page * per_page]
+    return AuditPage(rows=rows, count=count, number=page, per_page=per_page, totals=totals, events=events)
