@@ -154,3 +154,14 @@ def test_concurrent_voids_of_one_payment_land_once(admin_user, paid, raw_table):
     voids = [r for r in item["payments"]["L"] if r["M"].get("kind") == {"S": "void"}]
     assert len(voids) == 1
     assert [e["M"]["action"]["S"] for e in item["audit"]["L"]].count("payment.voided") == 1
+
+
+def test_void_buttons_only_for_admins_and_voidable_rows(api, admin_client, staff_client, paid):
+    html = admin_client.get("/events/ev-1/").content.decode()
+    assert html.count('class="button small danger void-payment"') == 1  # not for the legacy record
+    assert f'data-payment-id="{paid}"' in html and 'id="void-dialog"' in html
+    assert void(api, paid).status_code == 201
+    html = admin_client.get("/events/ev-1/").content.decode()
+    assert "void-payment" not in html.split('id="void-dialog"')[0]  # voided, and the void itself: no button
+    staff_html = staff_client.get("/events/ev-1/").content.decode()
+    assert "void-payment" not in staff_html and "void-dialog" not in staff_html
