@@ -18,7 +18,7 @@ AUDIT_ATTRIBUTES = ["event_id", "title", "roster", "payments", "audit"]
 ACTIONS = ("payment.logged", "payment.voided", "email.sent", "email.failed", "waiver.signed")
 PAYMENT_ACTIONS = ("payment.logged", "payment.voided")
 PER_PAGE = 50
-SCAN_PAGE_SIZE = None  # None: DynamoDB's own 1 MB pages
+SCAN_PAGE_SIZE = 100  # items per Scan page: bounds memory on any backend (AWS caps pages at 1 MB too)
 _UNDATED = datetime.min.replace(tzinfo=UTC)
 
 
