@@ -150,7 +150,7 @@ def event_rows(event):
         detail = entry.detail or (record.notes if record and entry.action in PAYMENT_ACTIONS else None)
         rows.append(
             AuditRow(
-                at=entry.at,
+                at=entry.at or "",
                 moment=parse_time(entry.at),
                 operator=entry.operator or "",
                 action=entry.action or "",

@@ -309,3 +309,17 @@ def test_roles(raw_table, staff_client):
     assert Client().get("/audit/").status_code == 302
     assert Client().get("/audit.csv").status_code == 302
     assert staff_client.get("/audit.csv").status_code == 200
+
+
+def test_sparse_entries_from_other_software_still_show(staff_client, raw_table):
+    raw_table.put(
+        event_item(
+            "odd",
+            payments=[{"M": {"amount": {"N": "5"}}}],  # legacy with no timestamp or operator
+            audit={"L": [{"M": {"action": {"S": "waiver.signed"}}}, {"M": {"at": {"S": "2026-11-01T10:00:00Z"}}}]},
+        )
+    )
+    rows, response = rows_of(staff_client)
+    assert sorted(rows) == [("odd", "", ""), ("odd", "payment.logged", ""), ("odd", "waiver.signed", "")]
+    assert rows[0] == ("odd", "", "")  # the only dated row comes first
+    assert len(read_csv(staff_client.get("/audit.csv"))) == 4

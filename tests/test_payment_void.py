@@ -165,3 +165,37 @@ def test_void_buttons_only_for_admins_and_voidable_rows(api, admin_client, staff
     assert "void-payment" not in html.split('id="void-dialog"')[0]  # voided, and the void itself: no button
     staff_html = staff_client.get("/events/ev-1/").content.decode()
     assert "void-payment" not in staff_html and "void-dialog" not in staff_html
+
+
+def test_void_that_would_exceed_400kb_is_507_and_unchanged(api, raw_table):
+    pid = str(uuid.uuid4())
+    payment = {
+        "M": {
+            "payment_id": {"S": pid},
+            "timestamp": {"S": "2026-11-01T10:00:00.000+00:00"},
+            "operator": {"S": "alice"},
+            "patron_id": {"S": "p1"},
+            "amount": {"N": "45"},
+            "kind": {"S": "payment"},
+        }
+    }
+    raw_table.put(
+        event_item(
+            "big",
+            roster=[patron("p1", "Ada")],
+            payments=[payment],
+            payment_ids={"SS": [pid]},
+            blob={"S": "x" * (399 * 1024)},
+        )
+    )
+    before = raw_table.get("big")
+    response = post(api, URL, {"event_id": "big", "payment_id": pid, "reason": "y" * 1000})
+    assert response.status_code == 507 and "400 KB" in response.json()["error"]
+    assert raw_table.get("big") == before
+
+
+def test_event_activity_lists_the_void(api, admin_client, paid):
+    assert void(api, paid).status_code == 201
+    html = admin_client.get("/events/ev-1/").content.decode()
+    activity = html[html.index('id="activity"') :]
+    assert "payment.voided" in activity and "double charge" in activity and "-$45.00" in activity
