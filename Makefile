@@ -54,7 +54,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) node_modules dist var/staticfiles
