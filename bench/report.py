@@ -9,7 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
-HEADER = "# Benchmarks\n\nProduced by `make bench` (`python -m bench [NAME]`); each section says its machine, date and command.\n"
+HEADER = (
+    "# Benchmarks\n\n"
+    "Produced by `make bench` (`python -m bench [NAME]`); each section says its machine, date and command.\n"
+)
 
 
 def machine():
