@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "scc.middleware.DynamoDBOutageMiddleware",
 ]
 
 ROOT_URLCONF = "scc.urls"
@@ -184,6 +186,23 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy: no inline script or style anywhere; scripts are static files.
+_static_origin = [f"https://{STATIC_DOMAIN}"] if STATIC_DOMAIN else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_static_origin],
+        "style-src": ["'self'", *_static_origin],
+        "img-src": ["'self'", "data:", *_static_origin],
+        "font-src": ["'self'", *_static_origin],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,
