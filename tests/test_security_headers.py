@@ -39,9 +39,7 @@ def test_cookies_are_secure_httponly_and_lax(admin_user, https):
     response = https.get("/login/")
     csrf = response.cookies["scc_csrftoken"]
     assert csrf["secure"] and csrf["samesite"] == "Lax"
-    response = https.post(
-        "/login/", {"username": "alice", "password": PASSWORD, "csrfmiddlewaretoken": csrf.value}
-    )
+    response = https.post("/login/", {"username": "alice", "password": PASSWORD, "csrfmiddlewaretoken": csrf.value})
     assert response.status_code == 302
     session = response.cookies["scc_session"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
