@@ -11,15 +11,15 @@ from events.forms import WaiverForm
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def waiver(request, event_id):
     event = selectors.public_event(event_id=event_id)
     if event is None:
         return render(request, "events/waiver_not_found.html", status=404)
     context = {"event": event, "starts_at": ledger.starts_at(event), "is_past": ledger.is_past(event)}
     if context["is_past"]:
-        return render(request, "events/waiver.html", context, status=200 if request.method == "GET" else 409)
-    if request.method == "GET":
+        return render(request, "events/waiver.html", context, status=409 if request.method == "POST" else 200)
+    if request.method != "POST":
         context["signed"] = request.GET.get("signed") == "1"
         return render(request, "events/waiver.html", {**context, "form": WaiverForm()})
 

@@ -106,9 +106,15 @@ def test_past_event_says_so_and_shows_no_form(raw_table):
     assert raw_table.get("ev-1") == before
 
 
-def test_only_get_and_post(raw_table):
+def test_only_get_head_and_post(raw_table):
     seed(raw_table)
+    assert Client().head(URL).status_code == 200
     assert Client().put(URL).status_code == 405
+
+
+def test_public_pages_ask_search_engines_not_to_index_them(raw_table):
+    seed(raw_table)
+    assert '<meta name="robots" content="noindex, nofollow">' in Client().get(URL).content.decode()
 
 
 # ---- signing ----
