@@ -95,3 +95,14 @@ def test_unknown_event_on_a_phone(tables, app_server, phone_page):
     assert response.status == 404
     expect(page.get_by_role("heading", name="We could not find this event")).to_be_visible()
     assert no_sideways_scroll(page)
+    screenshot(page, "waiver-375-404.png")
+
+
+def test_past_event_on_a_phone(raw_table, app_server, phone_page):
+    page = phone_page
+    raw_table.put(event_item("last-week", days=-7))
+    page.goto(f"{app_server.url}/g/last-week/waiver")
+    expect(page.get_by_role("heading", name="This event has already taken place")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign waiver")).to_have_count(0)
+    assert no_sideways_scroll(page)
+    screenshot(page, "waiver-375-past.png")
