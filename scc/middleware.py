@@ -7,6 +7,7 @@ from django.shortcuts import render
 from pynamodb.exceptions import PynamoDBConnectionError, TableDoesNotExist
 
 from scc.api import error_response
+from scc.errors import page_context
 
 logger = logging.getLogger("scc.outage")
 
@@ -29,6 +30,7 @@ class DynamoDBOutageMiddleware:
             response = error_response(503, message)
         else:
             request._scc_principal = None  # the page must not ask the database who is signed in
-            response = render(request, "errors/503.html", {"message": message}, status=503)
+            context = {"message": message, **page_context(request)}
+            response = render(request, "errors/503.html", context, status=503)
         response["Retry-After"] = "30"
         return response

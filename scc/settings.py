@@ -95,6 +95,7 @@ CSRF_COOKIE_NAME = "scc_csrftoken" + (f"_{_cookie_suffix}" if _cookie_suffix els
 SESSION_COOKIE_PATH = URL_PREFIX or "/"
 CSRF_COOKIE_PATH = URL_PREFIX or "/"
 LOGIN_URL = "login"
+CSRF_FAILURE_VIEW = "scc.errors.csrf_failure"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("SCC_TIME_ZONE", "America/Los_Angeles")

@@ -49,3 +49,17 @@ def test_login_form_post_answers_503(tables, dead_endpoint):
     dead_endpoint()
     response = Client().post("/login/", {"username": "alice", "password": "x"})
     assert response.status_code == 503
+
+
+def test_public_waiver_outage_page_has_no_staff_header(tables, dead_endpoint):
+    dead_endpoint()
+    response = Client().get("/g/ev-1/waiver")
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "Ship Captain Crew" in html and "Dispatch" not in html
+
+
+def test_csrf_failure_page_is_our_own(tables):
+    response = Client(enforce_csrf_checks=True).post("/g/ev-1/waiver", {"full_name": "A"})
+    assert response.status_code == 403
+    assert "Please try again" in response.content.decode()
