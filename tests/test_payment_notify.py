@@ -333,3 +333,18 @@ def test_mark_sent_never_marks_the_wrong_record_when_the_list_moved(admin_user, 
     assert records[1]["M"]["email_sent"] == {"BOOL": False}  # what now sits at the stale index
     assert records[2]["M"]["payment_id"] == {"S": PID} and records[2]["M"]["email_sent"] == {"BOOL": True}
     assert len(raw_table.get("ev-1")["audit"]["L"]) == 1
+
+
+def test_event_page_buttons_for_admins_only_and_only_where_sendable(admin_client, staff_user, event):
+    page = admin_client.get("/events/ev-1/").content.decode()
+    assert page.count("button small send-confirmation") == 2  # Ada's unsent payment and her already-sent one
+    assert f'data-payment-id="{PID}" data-resend="false">Send confirmation<' in page
+    assert f'data-payment-id="{PID_SENT}" data-resend="true">Resend<' in page
+    assert "No email on roster" in page  # Grace: no button, a reason instead
+    assert "js/send-confirmation.js" in page and "<script>" not in page  # no inline script (CSP)
+    staff_page = signed_in_client(staff_user).get("/events/ev-1/").content.decode()
+    assert "send-confirmation" not in staff_page and ">Actions<" not in staff_page
+
+
+def test_dispatch_dialog_knows_the_notify_url(admin_client, event):
+    assert 'data-notify-url="/api/payment-notify"' in admin_client.get("/").content.decode()
