@@ -221,3 +221,16 @@ def test_smtp_server_that_never_answers_times_out_as_502(api, event, raw_table, 
         smtp_settings.EMAIL_TIMEOUT = 0.3
         before = raw_table.get("ev-1")
         assert_failed_and_intact(notify(api), raw_table, before, "timed out")
+
+
+# --- file backend: make run's default, one readable file per message -----------------------
+
+
+def test_file_backend_writes_a_readable_message(api, event, settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "outbox"
+    assert notify(api).status_code == 200
+    [written] = list((tmp_path / "outbox").iterdir())
+    mime = email.message_from_bytes(written.read_bytes())
+    assert mime["To"] == "ada@example.com"
+    assert mime["Subject"] == "Payment received: $45.00 for Sunset Cruise"
