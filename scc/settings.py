@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -172,6 +173,10 @@ EMAIL_TIMEOUT = 10
 AWS_SES_REGION_NAME = AWS_REGION
 AWS_SES_REGION_ENDPOINT = f"email.{AWS_REGION}.amazonaws.com"
 AWS_SES_REGION_ENDPOINT_URL = env("SCC_SES_ENDPOINT_URL") or None
+# One mail per request: django-ses's throttle would cost a GetSendQuota call (and IAM permission) per send.
+AWS_SES_AUTO_THROTTLE = None
+# Fail within seconds rather than botocore's 60 s default: the operator's request is waiting.
+AWS_SES_CONFIG = BotoConfig(connect_timeout=5, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"})
 
 # Security: production values make `check --deploy` clean.
 SECURE_CONTENT_TYPE_NOSNIFF = True
