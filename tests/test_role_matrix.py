@@ -31,6 +31,7 @@ ROWS = {
     "event-detail": ("GET", "/events/ev-1/", None, PAGE),
     "api-event": ("GET", "/api/events/ev-1", None, STAFF_API),
     "api-payment-log": ("POST", "/api/payment-log", INVALID_JSON, ADMIN_API),
+    "api-payment-notify": ("POST", "/api/payment-notify", INVALID_JSON, ADMIN_API),
     "waiver": ("GET", "/g/ev-1/waiver", None, PUBLIC),
 }
 
