@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from events import ledger, selectors, services
 from events.forms import WaiverForm
+from scc import ratelimit
 
 
 @never_cache
@@ -25,6 +26,10 @@ def waiver(request, event_id):
 
     form = WaiverForm(request.POST)
     status = 400
+    if not ratelimit.waiver_signing_allowed(request):
+        form.is_valid()  # keep what was typed on the re-shown form
+        form.add_error(None, "Too many sign-ups from this connection. Please wait a few minutes and try again.")
+        return render(request, "events/waiver.html", {**context, "form": form}, status=429)
     if form.is_valid():
         data = form.cleaned_data
         try:

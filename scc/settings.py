@@ -136,13 +136,16 @@ DYNAMODB_HOST = env("SCC_DYNAMODB_HOST") or None
 EVENTS_TABLE = env("SCC_EVENTS_TABLE", "scc-events")
 OPERATORS_TABLE = env("SCC_OPERATORS_TABLE", "scc-operators")
 # Models that dynamodb_setup creates, as dotted paths so scc imports no app.
-DYNAMODB_MODELS = ["scc.operators.Operator", "events.models.Event"]
+DYNAMODB_MODELS = ["scc.operators.Operator", "scc.ratelimit.RateLimitCounter", "events.models.Event"]
 
 # Sign-in
 ADMIN_PASS_HASH = env("ADMIN_PASS_HASH")
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60
 API_TOKEN_MAX_AGE = 12 * 60 * 60
+# Public waiver signing per client address: a family at the dock signs a few; a script cannot flood a roster.
+WAIVER_SIGNINGS_PER_WINDOW = 20
+WAIVER_RATE_WINDOW_SECONDS = 10 * 60
 
 # Email
 EMAIL_FROM = env("SCC_EMAIL_FROM", "dispatch@localhost" if DEBUG else "")
