@@ -104,6 +104,8 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_BUCKET = env("SCC_STATIC_BUCKET")
 STATIC_DOMAIN = env("SCC_STATIC_DOMAIN")
+# The S3 manifest lives here (and in the Lambda zip) so a cold start never fetches it.
+STATIC_MANIFEST_DIR = Path(env("SCC_STATIC_MANIFEST_DIR") or BASE_DIR / "scc" / "static_manifest")
 if STATIC_BUCKET:
     STORAGES = {
         "staticfiles": {
