@@ -62,7 +62,7 @@ LAMBDA_VENV := var/lambda/venv
 ZAPPA := $(LAMBDA_VENV)/bin/zappa
 ZIP = dist/lambda-$(STAGE).zip
 SHA = $(shell git rev-parse HEAD)
-DEPLOY_LOG := var/deploy
+DEPLOY_LOG ?= var/deploy
 # `zappa package` needs credentials to exist, not to work: it never calls AWS.
 OFFLINE_AWS := AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-offline} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-offline} \
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-west-2}
@@ -96,8 +96,8 @@ deploy-staging: check-deploy-env
 
 # Production gets the same commit only after staging's smoke check passed for it.
 promote: check-deploy-env
-	@test -z "$$(git status --porcelain --untracked-files=no)" || { echo "promote: uncommitted changes; commit first."; exit 1; }
 	@test -f $(DEPLOY_LOG)/staging-smoke-$(SHA) || { echo "promote: no passing staging smoke check for $(SHA); run make deploy-staging first."; exit 1; }
+	@test -z "$$(git status --porcelain --untracked-files=no)" || { echo "promote: uncommitted changes; commit first."; exit 1; }
 	@$(MAKE) --no-print-directory _deploy STAGE=production PREFIX=
 
 check-deploy-env:
