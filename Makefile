@@ -75,13 +75,11 @@ $(LAMBDA_VENV)/.installed: requirements.txt requirements-dev.txt
 		"$$(grep -E '^zappa==' requirements-dev.txt)"
 	@touch $@
 
-# The static manifest goes into the zip (cold starts never fetch it). Hashed names depend
-# only on file contents, so a local collectstatic writes the same manifest the S3 upload does.
+# The static manifest goes into the zip (cold starts never fetch it); written offline.
 package: $(LAMBDA_VENV)/.installed
 	@echo "==> Static manifest (offline collectstatic)"
-	@DJANGO_DEBUG=1 SCC_STATIC_BUCKET= $(LAMBDA_VENV)/bin/python manage.py collectstatic --noinput --clear -v 0
-	@mkdir -p scc/static_manifest dist
-	@cp var/staticfiles/staticfiles.json scc/static_manifest/staticfiles.json
+	@$(LAMBDA_VENV)/bin/python deploy/static_manifest.py
+	@mkdir -p dist
 	@echo "==> zappa package $(STAGE) -> $(ZIP)"
 	@rm -f $(ZIP)
 	@# -j also skips Zappa's PyPI version check: packaging stays offline.

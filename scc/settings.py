@@ -180,7 +180,8 @@ if not DEBUG:
     # CloudFront and Function URLs terminate TLS and say so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SCC_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Matched against the path without its leading "/", so staging's carries its prefix.
+    SECURE_REDIRECT_EXEMPT = [rf"^{URL_PREFIX.lstrip('/') + '/' if URL_PREFIX else ''}healthz$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

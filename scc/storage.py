@@ -3,7 +3,7 @@
 With a bucket, files go to S3 with hashed names and the manifest stays local
 (scc/static_manifest/, packaged in the Lambda zip), so a cold start never
 fetches it. `make package` writes it offline: the hashed names depend only on
-the files' contents, so a local collectstatic yields the same manifest. Without one, WhiteNoise
+the files' contents, so deploy/static_manifest.py writes the same manifest. Without one, WhiteNoise
 serves files; before `collectstatic` has run they are served unhashed, so a
 production-mode run works straight from a checkout.
 """

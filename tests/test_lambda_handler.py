@@ -18,7 +18,7 @@ from scc import operators
 from scc.dynamodb import bind_models
 from tests.conftest import PASSWORD, create_tables
 from tests.factories import event_item, patron
-from tests.lambda_events import VIEWER_ORIGIN, Browser, HandlerProcess, body_text, function_url_event
+from tests.lambda_events import FUNCTION_HOST, VIEWER_ORIGIN, Browser, HandlerProcess, body_text, function_url_event
 
 EVENT_ID = "lambda-ev"
 
@@ -99,6 +99,14 @@ def test_healthz(stage):
     assert json.loads(body_text(response)) == {"ok": True}
 
 
+def test_plain_http_is_redirected_except_healthz(stage):
+    plain = {"x-forwarded-proto": "http", "x-forwarded-port": "80"}
+    assert Browser(stage).request("GET", f"{stage.prefix}/healthz", headers=plain)["statusCode"] == 200
+    login = Browser(stage).request("GET", f"{stage.prefix}/login/", headers=plain)
+    assert login["statusCode"] == 301
+    assert login["headers"]["Location"] == f"https://{FUNCTION_HOST}{stage.prefix}/login/"
+
+
 def test_login_round_trip_then_dispatch_and_logout(stage):
     p = stage.prefix
     browser, response = sign_in(stage)
@@ -115,13 +123,14 @@ def test_login_round_trip_then_dispatch_and_logout(stage):
     # Every link, form, static URL and the JS API base carry the stage's prefix.
     assert f'href="{p}/events/{EVENT_ID}/"' in html
     assert f'action="{p}/logout/"' in html
-    assert f'href="{p}/static/css/scc.css"' in html
+    # Hashed once collectstatic has run locally (make package does), plain before.
+    css_url = re.search(r'href="(' + re.escape(p) + r'/static/css/scc(?:\.[0-9a-f]{12})?\.css)"', html).group(1)
     assert f'data-api-base="{p}/api/"' in html
     for login_or_page in (html, body_text(browser.request("GET", f"{p}/login/"))):
         for url in re.findall(r'(?:href|src|action)="(/[^"]*)"', login_or_page):
             assert url.startswith(f"{p}/"), url
 
-    css = browser.request("GET", f"{p}/static/css/scc.css")
+    css = browser.request("GET", css_url)
     assert css["statusCode"] == 200 and css["headers"]["Content-Type"].startswith("text/css")
 
     logout = browser.request(

@@ -7,8 +7,6 @@ import sys
 
 import boto3
 import pytest
-from django.core.management import call_command
-from django.test.utils import override_settings
 from moto.server import ThreadedMotoServer
 
 from tests.dynalite import ROOT, free_port
@@ -33,12 +31,18 @@ def moto_s3():
 
 @pytest.fixture(scope="module")
 def offline_manifest(tmp_path_factory):
-    """The manifest a local collectstatic writes (`make package` does this, offline)."""
-    root = tmp_path_factory.mktemp("staticfiles")
-    storages = {"staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
-    with override_settings(STATIC_ROOT=str(root), STORAGES=storages):
-        call_command("collectstatic", "--noinput", verbosity=0)
-    return json.loads((root / "staticfiles.json").read_text())["paths"]
+    """The manifest `make package` writes, offline (deploy/static_manifest.py)."""
+    target = tmp_path_factory.mktemp("manifest")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SCC_"))}
+    subprocess.run(
+        [sys.executable, "deploy/static_manifest.py"],
+        cwd=ROOT,
+        env={**env, "SCC_STATIC_MANIFEST_DIR": str(target)},
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return json.loads((target / "staticfiles.json").read_text())["paths"]
 
 
 def manage(args, *, env):
