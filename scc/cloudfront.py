@@ -176,6 +176,9 @@ def plan(config, *, lambda_url, staging_lambda_url=None, static_bucket=None, sta
             ]
             lines.append(f"~ {_describe(item)}: {'; '.join(changes)}")
             merged = {**current, **item}
+            # A cache policy excludes the legacy cache settings; AWS rejects both together.
+            for legacy in ("ForwardedValues", "MinTTL", "DefaultTTL", "MaxTTL"):
+                merged.pop(legacy, None)
             if "OriginRequestPolicyId" not in item:
                 merged.pop("OriginRequestPolicyId", None)
             ours.append(merged)
