@@ -108,6 +108,8 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_BUCKET = env("SCC_STATIC_BUCKET")
 STATIC_DOMAIN = env("SCC_STATIC_DOMAIN")
+# The S3 manifest lives here (and in the Lambda zip) so a cold start never fetches it.
+STATIC_MANIFEST_DIR = Path(env("SCC_STATIC_MANIFEST_DIR") or BASE_DIR / "scc" / "static_manifest")
 if STATIC_BUCKET:
     STORAGES = {
         "staticfiles": {
@@ -189,7 +191,8 @@ if not DEBUG:
     # CloudFront and Function URLs terminate TLS and say so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SCC_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Matched against the path without its leading "/", so staging's carries its prefix.
+    SECURE_REDIRECT_EXEMPT = [rf"^{URL_PREFIX.lstrip('/') + '/' if URL_PREFIX else ''}healthz$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
