@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m bench` runs every module here, `python -m bench NAME` one (each has main(argv))."""
+"""Benchmarks: `python -m bench` runs every module here with a run(); `python -m bench NAME` runs one."""

@@ -1,34 +1,27 @@
-"""python -m bench [NAME [args...]]: run one benchmark module, or all of them in name order."""
+"""Run benchmarks: `python -m bench` runs every module here with a run(); `python -m bench NAME` runs one.
+
+Each benchmark starts its own dynalite and writes its section of BENCHMARKS.md.
+"""
 
 import importlib
 import pkgutil
 import sys
 from pathlib import Path
 
-
-def modules():
-    here = Path(__file__).resolve().parent
-    return sorted(m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_"))
+HERE = Path(__file__).parent
+SKIP = {"__main__", "report", "setup", "baseline_handler"}
 
 
-def main(argv):
-    names = modules()
-    if argv and argv[0] in ("-h", "--help"):
-        print(__doc__)
-        print("Benchmarks:", ", ".join(names))
-        return 0
-    if argv:
-        name, rest = argv[0], argv[1:]
-        if name not in names:
-            print(f"No benchmark {name!r}; choose from: {', '.join(names)}", file=sys.stderr)
-            return 2
-        return importlib.import_module(f"bench.{name}").main(rest) or 0
-    status = 0
-    for name in names:
-        print(f"== bench.{name}", flush=True)
-        status = importlib.import_module(f"bench.{name}").main([]) or status
-    return status
+def main(names):
+    available = sorted(m.name for m in pkgutil.iter_modules([str(HERE)]) if m.name not in SKIP)
+    chosen = names or available
+    unknown = set(chosen) - set(available)
+    if unknown:
+        sys.exit(f"Unknown benchmark(s): {', '.join(sorted(unknown))}. Available: {', '.join(available)}")
+    for number, name in enumerate(chosen, start=1):
+        print(f"==> [{number}/{len(chosen)}] bench.{name}", flush=True)
+        importlib.import_module(f"bench.{name}").run()
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main(sys.argv[1:])

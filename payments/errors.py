@@ -28,3 +28,9 @@ class PaymentConflict(PaymentError):
 
 class ItemTooLarge(PaymentError):
     status = 507
+
+
+class EmailNotSent(PaymentError):
+    """Sending failed; the payment is kept as it was and the failure is in the audit trail."""
+
+    status = 502

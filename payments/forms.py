@@ -160,3 +160,23 @@ def _day_start(day):
     if day is None:
         return None
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class StrictBooleanField(forms.Field):
+    """JSON true or false (absent means false); "yes", 1 and "false" are refused, not guessed."""
+
+    def to_python(self, value):
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        raise ValidationError("Must be true or false.")
+
+
+class PaymentNotifyForm(JsonForm):
+    string_fields = ("event_id", "payment_id")
+
+    event_id = forms.CharField(max_length=1024)
+    # Any stored id, not only UUIDs: other software may have written the record.
+    payment_id = forms.CharField(max_length=200)
+    resend = StrictBooleanField(required=False)

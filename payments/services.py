@@ -5,6 +5,7 @@ record, its id in `payment_ids` and its audit entry land together or not at all,
 and attributes other software keeps on the event are never touched.
 """
 
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -13,7 +14,17 @@ from pynamodb.exceptions import UpdateError
 
 from events import ledger, selectors
 from events.models import AuditEntry, Event, PaymentRecord
-from payments.errors import EventNotFound, InvalidPayment, ItemTooLarge, PaymentConflict, PaymentNotFound
+from payments import emails
+from payments.errors import (
+    EmailNotSent,
+    EventNotFound,
+    InvalidPayment,
+    ItemTooLarge,
+    PaymentConflict,
+    PaymentNotFound,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -214,3 +225,156 @@ def void_payment(*, operator, event_id, payment_id, reason):
         _check_voidable(event, payment_id)
         raise PaymentConflict("The event changed while voiding; nothing was saved. Reload and try again.") from exc
     return LogResult(payment=_find_payment(updated, void_id), totals=ledger.totals(updated), created=True)
+
+
+@dataclass(frozen=True)
+class NotifyResult:
+    to: str
+    payment: PaymentRecord
+
+
+# How often to re-read and retry marking a sent email when the record's index moved.
+MARK_SENT_ATTEMPTS = 3
+
+
+def _locate_payment(event, payment_id):
+    """(index in `payments`, record) or (None, None). The index is what the UpdateItem addresses."""
+    for index, record in enumerate(ledger.payments(event)):
+        if record.payment_id == payment_id:
+            return index, record
+    return None, None
+
+
+def _notify_recipient(event, record, payment_id):
+    """The roster patron to email about this record, or a PaymentError saying why there is none."""
+    if record is None:
+        raise PaymentNotFound(
+            f"No payment with id {payment_id!r} on this event. Payments recorded by the old system have no "
+            "payment id and no patron, so they cannot be emailed."
+        )
+    if record.is_void:
+        raise InvalidPayment("This record is a void, not a payment: there is nothing to confirm.")
+    if payment_id in ledger.voided_payment_ids(event):
+        raise InvalidPayment("This payment was voided: no confirmation is sent for it.")
+    if not record.patron_id:
+        raise InvalidPayment("This payment names no patron, so there is no one to email.")
+    patron = next((p for p in ledger.roster(event) if p.patron_id == record.patron_id), None)
+    if patron is None:
+        raise InvalidPayment("This payment's patron is no longer on the event's roster, so there is no email address.")
+    if not (patron.email or "").strip():
+        raise InvalidPayment(
+            f"{patron.name or patron.patron_id} has no email address on the roster.",
+            fields={"patron_id": ["No email address on the roster."]},
+        )
+    return patron
+
+
+def _failure_reason(exc):
+    """A short, operator-readable reason; never the whole traceback or message body."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict) and "Error" in response:  # botocore ClientError, e.g. SES MessageRejected
+        error = response["Error"]
+        reason = f"{error.get('Code', 'Error')}: {error.get('Message', '')}".rstrip(": ")
+    else:
+        text = str(exc).strip()
+        reason = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return reason[:200]
+
+
+def _record_email_failure(*, operator, event_id, record, reason):
+    """Append `email.failed` to the audit; the payment record itself is left as it was."""
+    entry = AuditEntry(
+        at=now_iso(),
+        operator=operator.username,
+        action="email.failed",
+        payment_id=record.payment_id,
+        patron_id=record.patron_id,
+        detail=reason,
+    )
+    try:
+        Event(event_id).update(
+            actions=[Event.audit.set((Event.audit | []).append([entry]))],
+            condition=Event.event_id.exists(),
+        )
+    except UpdateError:
+        # The mail failure is the answer either way; do not turn a 502 into a 500.
+        logger.exception("Could not record email.failed for payment %s of event %s", record.payment_id, event_id)
+
+
+def _mark_sent(*, operator, event, index, payment_id, to, resend):
+    """Set email_sent/email_sent_at on payments[index] and append `email.sent`, in one UpdateItem.
+
+    The condition pins the element by its payment_id, so a list rewritten by other software
+    between our read and this write cannot make us mark the wrong record.
+    """
+    for _attempt in range(MARK_SENT_ATTEMPTS):
+        at = now_iso()
+        entry = AuditEntry(
+            at=at,
+            operator=operator.username,
+            action="email.sent",
+            payment_id=payment_id,
+            patron_id=event.payments[index].patron_id,
+            detail=("Resent to " if resend else "Sent to ") + to,
+        )
+        updated = Event(event.event_id)
+        try:
+            updated.update(
+                actions=[
+                    Event.payments[index].email_sent.set(True),
+                    Event.payments[index].email_sent_at.set(at),
+                    Event.audit.set((Event.audit | []).append([entry])),
+                ],
+                condition=Event.event_id.exists() & (Event.payments[index].payment_id == payment_id),
+            )
+        except UpdateError as exc:
+            if _is_item_too_large(exc):
+                raise ItemTooLarge(
+                    f"The confirmation was emailed to {to}, but this event's record is full (DynamoDB's 400 KB "
+                    "item limit), so it could not be marked as sent."
+                ) from exc
+            if not _is_condition_failure(exc):
+                raise
+            event = selectors.get_event(event_id=event.event_id, consistent=True)
+            index = None if event is None else _locate_payment(event, payment_id)[0]
+            if index is None:
+                raise PaymentNotFound(
+                    f"The confirmation was emailed to {to}, but the payment is no longer on this event, "
+                    "so it could not be marked as sent."
+                ) from exc
+            continue
+        return updated.payments[index]
+    raise PaymentConflict(
+        f"The confirmation was emailed to {to}, but the ledger kept changing, so it could not be marked as sent."
+    )
+
+
+def notify_payment(*, operator, event_id, payment_id, resend=False):
+    """Email the patron a confirmation of one payment, then mark the record sent.
+
+    One consistent GetItem, the send, then one conditional UpdateItem (success: the record's
+    email_sent, email_sent_at and an `email.sent` audit entry; failure: only `email.failed`).
+    """
+    event = selectors.get_event(event_id=event_id, consistent=True)
+    if event is None:
+        raise EventNotFound(f"No event with id {event_id!r}.")
+    index, record = _locate_payment(event, payment_id)
+    patron = _notify_recipient(event, record, payment_id)
+    if record.email_sent and not resend:
+        raise PaymentConflict(
+            "A confirmation was already sent for this payment. Use Resend (resend: true) to send it again.",
+            fields={"resend": ["Already sent; set resend to true to send again."]},
+        )
+    to = patron.email.strip()
+    message = emails.payment_confirmation(event=event, record=record, patron=patron, to=to)
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:  # SMTP, socket, SES: any failure to hand the mail over
+        reason = _failure_reason(exc)
+        logger.warning("Confirmation for payment %s of event %s not sent: %s", payment_id, event_id, reason)
+        _record_email_failure(operator=operator, event_id=event_id, record=record, reason=reason)
+        raise EmailNotSent(
+            f"The confirmation email to {to} could not be sent ({reason}). The payment is saved; try again later."
+        ) from exc
+    payment = _mark_sent(operator=operator, event=event, index=index, payment_id=payment_id, to=to, resend=resend)
+    return NotifyResult(to=to, payment=payment)

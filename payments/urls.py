@@ -7,4 +7,5 @@ urlpatterns = [
     path("api/payment-void", views.payment_void, name="api-payment-void"),
     path("audit/", audit_views.audit, name="audit"),
     path("audit.csv", audit_views.audit_csv, name="audit-csv"),
+    path("api/payment-notify", views.payment_notify, name="api-payment-notify"),
 ]

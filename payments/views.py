@@ -2,8 +2,8 @@
 
 from events.serializers import payment_json
 from payments import services
-from payments.errors import PaymentError
-from payments.forms import PaymentLogForm, PaymentVoidForm
+from payments.errors import EmailNotSent, PaymentError
+from payments.forms import PaymentLogForm, PaymentNotifyForm, PaymentVoidForm
 from scc.api import ApiError, api_view, ok, parse_json_object
 
 
@@ -37,3 +37,15 @@ def payment_void(request):
     data = _validated(PaymentVoidForm, request)
     result = _call(services.void_payment, operator=request.operator, **data)
     return ok(status=201, payment=payment_json(result.payment), totals=result.totals.as_json())
+
+
+@api_view(methods=["POST"], role="admin")
+def payment_notify(request):
+    data = _validated(PaymentNotifyForm, request)
+    try:
+        result = services.notify_payment(operator=request.operator, **data)
+    except EmailNotSent as exc:
+        raise ApiError(exc.status, exc.message, email_sent=False) from None
+    except PaymentError as exc:
+        raise ApiError(exc.status, exc.message, fields=exc.fields) from None
+    return ok(email_sent=True, to=result.to, payment=payment_json(result.payment))

@@ -57,8 +57,12 @@ def bind_models():
 
 def create_missing_tables(*, report=print):
     """Create each configured table that does not exist yet; never alter one that does."""
+    seen = set()
     for model in configured_models():
         name = model.Meta.table_name
+        if name in seen:  # several models may share a table
+            continue
+        seen.add(name)
         if model.exists():
             report(f"{name}: exists, left as it is")
             continue

@@ -130,7 +130,8 @@ def set_disabled(*, username, disabled=True):
 
 
 def list_operators():
-    return sorted(Operator.scan(), key=lambda op: op.username)
+    # The table also holds rate-limit counters (scc.ratelimit); they have no role.
+    return sorted((op for op in Operator.scan() if op.role in ROLES), key=lambda op: op.username)
 
 
 # Lockout -------------------------------------------------------------------

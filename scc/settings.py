@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "scc.middleware.DynamoDBOutageMiddleware",
 ]
 
 ROOT_URLCONF = "scc.urls"
@@ -93,6 +96,7 @@ CSRF_COOKIE_NAME = "scc_csrftoken" + (f"_{_cookie_suffix}" if _cookie_suffix els
 SESSION_COOKIE_PATH = URL_PREFIX or "/"
 CSRF_COOKIE_PATH = URL_PREFIX or "/"
 LOGIN_URL = "login"
+CSRF_FAILURE_VIEW = "scc.errors.csrf_failure"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("SCC_TIME_ZONE", "America/Los_Angeles")
@@ -104,6 +108,8 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_BUCKET = env("SCC_STATIC_BUCKET")
 STATIC_DOMAIN = env("SCC_STATIC_DOMAIN")
+# The S3 manifest lives here (and in the Lambda zip) so a cold start never fetches it.
+STATIC_MANIFEST_DIR = Path(env("SCC_STATIC_MANIFEST_DIR") or BASE_DIR / "scc" / "static_manifest")
 if STATIC_BUCKET:
     STORAGES = {
         "staticfiles": {
@@ -132,13 +138,16 @@ DYNAMODB_HOST = env("SCC_DYNAMODB_HOST") or None
 EVENTS_TABLE = env("SCC_EVENTS_TABLE", "scc-events")
 OPERATORS_TABLE = env("SCC_OPERATORS_TABLE", "scc-operators")
 # Models that dynamodb_setup creates, as dotted paths so scc imports no app.
-DYNAMODB_MODELS = ["scc.operators.Operator", "events.models.Event"]
+DYNAMODB_MODELS = ["scc.operators.Operator", "scc.ratelimit.RateLimitCounter", "events.models.Event"]
 
 # Sign-in
 ADMIN_PASS_HASH = env("ADMIN_PASS_HASH")
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60
 API_TOKEN_MAX_AGE = 12 * 60 * 60
+# Public waiver signing per client address: a family at the dock signs a few; a script cannot flood a roster.
+WAIVER_SIGNINGS_PER_WINDOW = 20
+WAIVER_RATE_WINDOW_SECONDS = 10 * 60
 
 # Email
 EMAIL_FROM = env("SCC_EMAIL_FROM", "dispatch@localhost" if DEBUG else "")
@@ -169,6 +178,10 @@ EMAIL_TIMEOUT = 10
 AWS_SES_REGION_NAME = AWS_REGION
 AWS_SES_REGION_ENDPOINT = f"email.{AWS_REGION}.amazonaws.com"
 AWS_SES_REGION_ENDPOINT_URL = env("SCC_SES_ENDPOINT_URL") or None
+# One mail per request: django-ses's throttle would cost a GetSendQuota call (and IAM permission) per send.
+AWS_SES_AUTO_THROTTLE = None
+# Fail within seconds rather than botocore's 60 s default: the operator's request is waiting.
+AWS_SES_CONFIG = BotoConfig(connect_timeout=5, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"})
 
 # Security: production values make `check --deploy` clean.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -178,12 +191,30 @@ if not DEBUG:
     # CloudFront and Function URLs terminate TLS and say so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SCC_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Matched against the path without its leading "/", so staging's carries its prefix.
+    SECURE_REDIRECT_EXEMPT = [rf"^{URL_PREFIX.lstrip('/') + '/' if URL_PREFIX else ''}healthz$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy: no inline script or style anywhere; scripts are static files.
+_static_origin = [f"https://{STATIC_DOMAIN}"] if STATIC_DOMAIN else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_static_origin],
+        "style-src": ["'self'", *_static_origin],
+        "img-src": ["'self'", "data:", *_static_origin],
+        "font-src": ["'self'", *_static_origin],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,9 @@
 """Static file storages.
 
 With a bucket, files go to S3 with hashed names and the manifest stays local
-(in the package), so a cold start never fetches it. Without one, WhiteNoise
+(scc/static_manifest/, packaged in the Lambda zip), so a cold start never
+fetches it. `make package` writes it offline: the hashed names depend only on
+the files' contents, so deploy/static_manifest.py writes the same manifest. Without one, WhiteNoise
 serves files; before `collectstatic` has run they are served unhashed, so a
 production-mode run works straight from a checkout.
 """
@@ -10,11 +12,9 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
-MANIFEST_DIR = settings.BASE_DIR / "scc" / "static_manifest"
-
 
 def local_manifest_storage():
-    return FileSystemStorage(location=MANIFEST_DIR)
+    return FileSystemStorage(location=settings.STATIC_MANIFEST_DIR)
 
 
 class AppStaticFilesStorage(CompressedManifestStaticFilesStorage):

@@ -36,7 +36,8 @@
     });
   }
 
-  // Re-render the totals, balances, ledger and activity from the server's own page.
+  // Bring totals, balances, activity and changed ledger rows up to date from the server's own page.
+  // Ledger rows that did not change stay as they are, so other scripts' buttons keep their listeners.
   function refreshSections() {
     return fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (response) {
@@ -45,10 +46,20 @@
       })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");
-        ["event-totals", "balances", "ledger", "activity"].forEach(function (id) {
+        ["event-totals", "balances", "activity"].forEach(function (id) {
           var current = document.getElementById(id);
           var replacement = fresh.getElementById(id);
           if (current && replacement) current.replaceWith(document.importNode(replacement, true));
+        });
+        var body = document.querySelector("#ledger tbody");
+        if (!body) return;
+        fresh.querySelectorAll("#ledger tbody tr[data-payment-id]").forEach(function (row) {
+          var current = body.querySelector('tr[data-payment-id="' + CSS.escape(row.dataset.paymentId) + '"]');
+          if (!current) {
+            body.appendChild(document.importNode(row, true));
+          } else if (current.className !== row.className) {
+            current.replaceWith(document.importNode(row, true));
+          }
         });
       });
   }

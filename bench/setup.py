@@ -1,0 +1,25 @@
+"""Django set up for benchmarks against a dynalite that the benchmark starts itself."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def django_against(endpoint, *, suffix):
+    sys.path.insert(0, str(ROOT))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        SCC_DYNAMODB_HOST=endpoint,
+        SCC_EVENTS_TABLE=f"bench-events-{suffix}",
+        SCC_OPERATORS_TABLE=f"bench-operators-{suffix}",
+        AWS_ACCESS_KEY_ID="local",
+        AWS_SECRET_ACCESS_KEY="local",
+    )
+    import django
+
+    django.setup()
+    from scc.dynamodb import create_missing_tables
+
+    create_missing_tables(report=lambda line: None)

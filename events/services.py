@@ -1,0 +1,147 @@
+"""Writes to the events table. Each write is one conditional UpdateItem (never PutItem: the table is shared)."""
+
+import uuid
+from datetime import UTC, datetime
+
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import size
+
+from events import ledger, selectors
+from events.models import AuditEntry, Event, Patron
+
+# A charter boat's roster, not a stadium's: also keeps the item well under DynamoDB's 400 KB.
+ROSTER_CAP = 500
+
+# Audit `operator` for writes made by patrons themselves on the public waiver page.
+# Parentheses cannot appear in an operator username, so it never names a real operator.
+PUBLIC_OPERATOR = "(patron)"
+
+WAIVER_SIGNED = "waiver.signed"
+
+SIGNING_ATTRIBUTES = ["event_id", "starts_at", "roster", "roster_emails"]
+
+
+class WaiverError(Exception):
+    """A signing the app refuses; `message` is written for the patron."""
+
+    message = "We could not record your signature. Please try again."
+
+    def __init__(self, message=None):
+        if message:
+            self.message = message
+        super().__init__(self.message)
+
+
+class EventNotFound(WaiverError):
+    message = "We could not find this event. The link may be wrong, or the event may have been removed."
+
+
+class EventIsPast(WaiverError):
+    message = "This event has already taken place, so its waiver can no longer be signed."
+
+
+class AlreadySignedUp(WaiverError):
+    message = "Good news: you are already signed up for this event with that email, so there is nothing more to do."
+
+
+class RosterFull(WaiverError):
+    message = "Sorry, this event is full: it already has the most patrons we can sign up. Please contact the crew."
+
+
+class EventTooLarge(WaiverError):
+    message = "Sorry, we cannot add more sign-ups to this event's record. Please contact the crew so they can add you."
+
+
+def utc_now_iso():
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def email_key(email):
+    """The form of an email the duplicate guard compares: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def _on_roster(event, key):
+    if key in (event.roster_emails or set()):
+        return True
+    # Other software writes patrons without touching roster_emails: look at the roster too.
+    return any(p.email and email_key(p.email) == key for p in ledger.roster(event))
+
+
+def _read_for_signing(event_id):
+    if not selectors.is_valid_event_id(event_id):
+        return None
+    try:
+        return Event.get(event_id, consistent_read=True, attributes_to_get=SIGNING_ATTRIBUTES)
+    except Event.DoesNotExist:
+        return None
+
+
+def _refusal(event, key):
+    """Why this event cannot take this email now, or None."""
+    if event is None:
+        return EventNotFound()
+    if _on_roster(event, key):
+        return AlreadySignedUp()
+    if len(ledger.roster(event)) >= ROSTER_CAP:
+        return RosterFull()
+    return None
+
+
+def sign_waiver(*, event_id, full_name, email, phone=None):
+    """Add a patron who signed the waiver to the event's roster, with a `waiver.signed` audit entry.
+
+    Returns the new Patron. Raises EventNotFound, EventIsPast, AlreadySignedUp, RosterFull or
+    EventTooLarge, having written nothing. Inputs are expected to be validated (events.forms.WaiverForm).
+    """
+    key = email_key(email)
+    event = _read_for_signing(event_id)
+    if event is not None and ledger.is_past(event):
+        raise EventIsPast()
+    refusal = _refusal(event, key)
+    if refusal:
+        raise refusal
+
+    signed_at = utc_now_iso()
+    patron = Patron(
+        patron_id="p-" + uuid.uuid4().hex,
+        name=full_name,
+        email=email.strip(),
+        phone=phone or None,
+        waiver_signed_at=signed_at,
+    )
+    entry = AuditEntry(
+        at=signed_at,
+        operator=PUBLIC_OPERATOR,
+        action=WAIVER_SIGNED,
+        patron_id=patron.patron_id,
+        detail=f"{full_name} signed the waiver on the public page.",
+    )
+    # The condition, not the read above, is what keeps one entry per email under concurrent
+    # signings and the cap under concurrent sign-ups.
+    condition = (
+        Event.event_id.exists()
+        & ~Event.roster_emails.contains(key)
+        & (Event.roster.does_not_exist() | (size(Event.roster) < ROSTER_CAP))
+    )
+    try:
+        Event(event_id).update(
+            actions=[
+                Event.roster.set((Event.roster | []).append([patron])),
+                Event.roster_emails.add({key}),
+                Event.audit.set((Event.audit | []).append([entry])),
+            ],
+            condition=condition,
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise _refusal(_read_for_signing(event_id), key) or WaiverError() from exc
+        if exc.cause_response_code == "ValidationException" and _is_item_too_large(exc):
+            raise EventTooLarge() from exc
+        raise
+    return patron
+
+
+def _is_item_too_large(exc):
+    message = (exc.cause_response_message or "").lower()
+    return "item size" in message and "exceed" in message

@@ -1,0 +1,50 @@
+"""The public waiver page: patrons read the waiver and sign onto an event's roster. No sign-in."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from events import ledger, selectors, services
+from events.forms import WaiverForm
+from scc import ratelimit
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def waiver(request, event_id):
+    event = selectors.public_event(event_id=event_id)
+    if event is None:
+        return render(request, "events/waiver_not_found.html", status=404)
+    context = {"event": event, "starts_at": ledger.starts_at(event), "is_past": ledger.is_past(event)}
+    if context["is_past"]:
+        return render(request, "events/waiver.html", context, status=409 if request.method == "POST" else 200)
+    if request.method != "POST":
+        context["signed"] = request.GET.get("signed") == "1"
+        return render(request, "events/waiver.html", {**context, "form": WaiverForm()})
+
+    form = WaiverForm(request.POST)
+    status = 400
+    if not ratelimit.waiver_signing_allowed(request):
+        form.is_valid()  # keep what was typed on the re-shown form
+        form.add_error(None, "Too many sign-ups from this connection. Please wait a few minutes and try again.")
+        return render(request, "events/waiver.html", {**context, "form": form}, status=429)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            patron = services.sign_waiver(
+                event_id=event.event_id, full_name=data["full_name"], email=data["email"], phone=data["phone"]
+            )
+        except services.EventNotFound:
+            return render(request, "events/waiver_not_found.html", status=404)
+        except services.EventIsPast:
+            return render(request, "events/waiver.html", {**context, "is_past": True}, status=409)
+        except services.WaiverError as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        else:
+            messages.success(request, f"Thank you, {patron.name}: you are signed up for {event.title or 'this event'}.")
+            # Post/Redirect/Get: a reload shows the thank-you, it does not sign again.
+            return redirect(reverse("waiver", args=[event.event_id]) + "?signed=1")
+    return render(request, "events/waiver.html", {**context, "form": form}, status=status)

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from scc import cloudfront
+
+
+class Command(BaseCommand):
+    help = "Invalidate paths in a CloudFront distribution, e.g. /_staging/* after a staging deploy."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--distribution-id", required=True)
+        parser.add_argument("paths", nargs="*", default=["/*"], help="path patterns (default /*)")
+
+    def handle(self, *args, distribution_id, paths, **options):
+        invalidation = cloudfront.invalidate(distribution_id, paths)
+        self.stdout.write(f"Invalidation {invalidation['Id']} ({invalidation['Status']}) for {' '.join(paths)}")

@@ -1,0 +1,153 @@
+"""Post-deploy smoke check: is each kind of path answered by the right thing (Lambda app, S3) behind CloudFront?
+
+Standard library only (urllib): it runs wherever manage.py runs, with no dev dependencies.
+"""
+
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+TIMEOUT_SECONDS = 15
+USER_AGENT = "scc-smoke-check/1"
+WAIVER_PROBE = "/g/smoke-check-no-such-event/waiver"
+
+
+@dataclass
+class Check:
+    name: str
+    expected: str
+    got: str = ""
+    ok: bool = False
+    detail: str = ""
+
+
+@dataclass
+class Reply:
+    status: int
+    content_type: str
+    body: str
+    error: str = ""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_follow = urllib.request.build_opener()
+_no_follow = urllib.request.build_opener(_NoRedirect)
+
+
+def fetch(url, *, method="GET", data=None, follow=True):
+    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/json;q=0.9,*/*;q=0.8"}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    if not url.startswith(("https://", "http://")):
+        return Reply(0, "", "", error=f"not an http(s) URL: {url}")
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310 (scheme checked)
+    opener = _follow if follow else _no_follow
+    try:
+        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            return Reply(response.status, response.headers.get("Content-Type", ""), _text(response.read()))
+    except urllib.error.HTTPError as exc:
+        return Reply(exc.code, exc.headers.get("Content-Type", ""), _text(exc.read()))
+    except (urllib.error.URLError, OSError) as exc:
+        return Reply(0, "", "", error=str(getattr(exc, "reason", exc)))
+
+
+def _text(raw):
+    return raw[:200_000].decode("utf-8", "replace")
+
+
+def _is_s3_error(reply):
+    return reply.content_type.startswith("application/xml") or bool(re.search(r"<Error>\s*<Code>", reply.body))
+
+
+def _is_our_page(reply):
+    return "text/html" in reply.content_type and "SCC Dispatch" in reply.body
+
+
+class _StaticLinks(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        url = attrs.get("href") if tag == "link" else attrs.get("src") if tag in ("script", "img") else None
+        if url and "/static/" in url:
+            self.urls.append(url)
+
+
+def run(base_url, *, progress=None):
+    """Run every check against base_url (e.g. https://dispatch.example.com/_staging); return the Checks."""
+    if not base_url.startswith(("https://", "http://")):
+        raise ValueError(f"BASE_URL must start with https:// or http://, got {base_url!r}")
+    base = base_url.rstrip("/")
+    checks = []
+
+    def record(check):
+        checks.append(check)
+        if progress:
+            progress(check)
+
+    def status_check(name, reply, expected):
+        check = Check(name, str(expected), got=str(reply.status or "no answer"))
+        if reply.error:
+            check.detail = f"connection failed: {reply.error}"
+        elif reply.status == expected:
+            check.ok = True
+        elif reply.status == 404:
+            check.detail = "routing failure: the path does not reach the app (check CloudFront behaviours)"
+        else:
+            check.detail = f"unexpected answer ({reply.content_type or 'no content type'})"
+        return check
+
+    record(status_check("GET /healthz", fetch(f"{base}/healthz"), 200))
+    login = fetch(f"{base}/login/")
+    record(status_check("GET /login/", login, 200))
+
+    for path in ("/api/payment-log", "/api/payment-notify"):
+        reply = fetch(f"{base}{path}", method="POST", data=b"{}", follow=False)
+        check = status_check(f"POST {path} (no auth)", reply, 401)
+        if check.ok and "json" not in reply.content_type:
+            check.ok, check.detail = False, "401 but not the app's JSON"
+        record(check)
+
+    reply = fetch(f"{base}{WAIVER_PROBE}", follow=False)
+    check = Check("GET /g/<id>/waiver", "the app's page", got=str(reply.status or "no answer"))
+    if reply.error:
+        check.detail = f"connection failed: {reply.error}"
+    elif _is_s3_error(reply):
+        check.detail = "answered by S3, not the app: routing failure (check the /g/*/waiver behaviour)"
+    elif _is_our_page(reply) and reply.status in (200, 404):
+        check.ok = True
+    else:
+        check.detail = f"not the app's page ({reply.content_type or 'no content type'})"
+    record(check)
+
+    parser = _StaticLinks()
+    parser.feed(login.body)
+    if not parser.urls:
+        record(Check("GET static file", "200", got="-", detail="the login page references no static file"))
+    else:
+        url = urljoin(f"{base}/login/", parser.urls[0])
+        reply = fetch(url)
+        check = status_check(f"GET {parser.urls[0]}", reply, 200)
+        if check.ok and _is_s3_error(reply):
+            check.ok, check.detail = False, "S3 error body"
+        record(check)
+    return checks
+
+
+def format_row(check, widths=(44, 16, 11)):
+    result = "ok" if check.ok else "FAIL"
+    row = f"{check.name:<{widths[0]}} {check.expected:<{widths[1]}} {check.got:<{widths[2]}} {result}"
+    return f"{row}  {check.detail}" if check.detail else row
+
+
+def header(widths=(44, 16, 11)):
+    return f"{'check':<{widths[0]}} {'expected':<{widths[1]}} {'got':<{widths[2]}} result"

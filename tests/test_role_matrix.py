@@ -1,0 +1,100 @@
+"""The role matrix, complete by construction: every URL pattern must have a row here."""
+
+import time
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from scc import operators
+from tests.conftest import PASSWORD, signed_in_client, token_for
+from tests.factories import event_item, patron
+
+CALLERS = ["anonymous", "staff", "admin", "disabled", "expired_token", "tampered_token"]
+LOGIN_REDIRECT = 302
+JSON = "application/json"
+# An authorized caller with this body gets past the role check and fails validation.
+INVALID_JSON = "{}"
+
+# url name -> (method, path, body, {caller: expected status})
+PAGE = {"anonymous": LOGIN_REDIRECT, "staff": 200, "admin": 200}
+STAFF_API = {"anonymous": 401, "staff": 200, "admin": 200}
+ADMIN_API = {"anonymous": 401, "staff": 403, "admin": 400}
+PUBLIC = {"anonymous": 200, "staff": 200, "admin": 200}
+
+ROWS = {
+    "login": ("GET", "/login/", None, PUBLIC),
+    "logout": ("POST", "/logout/", None, {"anonymous": 302, "staff": 302, "admin": 302}),
+    "api-login": ("POST", "/api/login", INVALID_JSON, {"anonymous": 400, "staff": 400, "admin": 400}),
+    "healthz": ("GET", "/healthz", None, PUBLIC),
+    "dispatch": ("GET", "/", None, PAGE),
+    "event-detail": ("GET", "/events/ev-1/", None, PAGE),
+    "api-event": ("GET", "/api/events/ev-1", None, STAFF_API),
+    "api-payment-log": ("POST", "/api/payment-log", INVALID_JSON, ADMIN_API),
+    "api-payment-notify": ("POST", "/api/payment-notify", INVALID_JSON, ADMIN_API),
+    "api-payment-void": ("POST", "/api/payment-void", INVALID_JSON, ADMIN_API),
+    "audit": ("GET", "/audit/", None, PAGE),
+    "audit-csv": ("GET", "/audit.csv", None, PAGE),
+    "waiver": ("GET", "/g/ev-1/waiver", None, PUBLIC),
+}
+
+
+def expected_for(row, caller):
+    expected = row[3]
+    if caller in expected:
+        return expected[caller]
+    # Disabled operators and bad tokens are anonymous.
+    return expected["anonymous"]
+
+
+def url_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_names(pattern)
+        elif isinstance(pattern, URLPattern):
+            yield pattern.name
+
+
+def test_every_url_has_a_row():
+    names = set(url_names())
+    assert None not in names, "every URL pattern needs a name"
+    assert names - set(ROWS) == set(), "URLs without a role-matrix row"
+    assert set(ROWS) - names == set(), "rows for URLs that no longer exist"
+
+
+@pytest.fixture
+def callers(admin_user, staff_user, raw_table, monkeypatch):
+    raw_table.put(event_item("ev-1", roster=[patron("p1", "Ada", "ada@example.com")]))
+    operators.add_operator(username="gone", role="admin", password=PASSWORD)
+    disabled = signed_in_client("gone")
+    operators.set_disabled(username="gone")
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() - 13 * 3600)
+    expired = token_for(admin_user)
+    monkeypatch.setattr(time, "time", real)
+    return {
+        "anonymous": lambda: Client(),
+        "staff": lambda: signed_in_client(staff_user),
+        "admin": lambda: signed_in_client(admin_user),
+        "disabled": lambda: disabled,
+        "expired_token": lambda: Client(HTTP_AUTHORIZATION=f"Bearer {expired}"),
+        "tampered_token": lambda: Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)[:-4]}AAAA"),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(ROWS))
+def test_role_matrix(callers, name):
+    method, path, body, _ = ROWS[name]
+    for caller in CALLERS:
+        client = callers[caller]()
+        if method == "GET":
+            response = client.get(path)
+        elif body is None:
+            response = client.post(path)
+        else:
+            response = client.post(path, body, content_type=JSON)
+        expected = expected_for(ROWS[name], caller)
+        assert response.status_code == expected, (name, caller, response.status_code)
+        if expected == LOGIN_REDIRECT and name not in ("logout",):
+            assert response["Location"].startswith("/login/?next=")
