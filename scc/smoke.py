@@ -67,7 +67,8 @@ def _is_s3_error(reply):
 
 
 def _is_our_page(reply):
-    return "text/html" in reply.content_type and "SCC Dispatch" in reply.body
+    # Every page of ours, staff or public, carries this tag (templates/base.html).
+    return "text/html" in reply.content_type and '<html lang="en" data-app="scc">' in reply.body
 
 
 class _StaticLinks(HTMLParser):
