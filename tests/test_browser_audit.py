@@ -37,7 +37,7 @@ def ledger(admin_user, raw_table):
         event_item(
             "sunset",
             price="45",
-            roster=[patron("p1", "Ada Lovelace", "ada@example.com"), patron("p2", "Grace Hopper")],
+            roster=[patron("p1", "Ada Lovelace", "ada@example.com"), patron("p2", "Grace Hopper", "grace@example.com")],
             payments=[legacy_payment("20", operator="admin")],
         )
     )
@@ -88,6 +88,10 @@ def test_void_button_asks_for_a_reason_and_marks_the_payment(ledger, app_server,
     expect(page.locator("#ledger tr.voided")).to_contain_text("Voided")
     expect(page.locator("#activity")).to_contain_text("payment.voided")
     expect(page.locator("#ledger").get_by_role("button", name="Void")).to_have_count(1)  # Grace's only
+    # Rows the void did not change keep their buttons working (Send confirmation binds per button).
+    grace_row = page.locator("#ledger tbody tr", has_text="Grace Hopper")
+    grace_row.get_by_role("button", name="Send confirmation").click()
+    expect(page.get_by_role("status")).to_contain_text("Confirmation emailed to grace@example.com")
     voids = [r for r in Event.get("sunset", consistent_read=True).payments if r.is_void]
     assert len(voids) == 1 and voids[0].voids == ledger[0] and voids[0].notes == "charged twice"
     assert uuid.UUID(voids[0].payment_id)
