@@ -112,3 +112,15 @@ def test_healthz_503_when_dynamodb_unreachable(tables, settings):
     response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json()["ok"] is False
+
+
+def test_event_ids_with_slashes_and_unicode_work_everywhere(staff_client, raw_table):
+    for event_id in ["2026/12/05-sunset", "fête #1 ?&"]:
+        raw_table.put(event_item(event_id, roster=[patron("p1", "Ada")]))
+    html = staff_client.get("/").content.decode()
+    assert 'href="/events/2026/12/05-sunset/"' in html
+    assert staff_client.get("/events/2026/12/05-sunset/").status_code == 200
+    assert staff_client.get("/api/events/2026/12/05-sunset").json()["event"]["event_id"] == "2026/12/05-sunset"
+    assert staff_client.get("/events/f%C3%AAte%20%231%20%3F&/").status_code == 200
+    assert staff_client.get("/audit/").status_code == 200
+    assert Client().get("/g/2026/12/05-sunset/waiver").status_code == 200
