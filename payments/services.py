@@ -72,6 +72,36 @@ def _replay(event, *, payment_id, patron_id, amount, notes):
     return LogResult(payment=record, totals=ledger.totals(event), created=False)
 
 
+ITEM_FULL = (
+    "This event's record is full (DynamoDB's 400 KB item limit). Nothing was saved; "
+    "ask an administrator to archive old payments."
+)
+
+
+def _append_to_ledger(*, event_id, record, entry):
+    """One UpdateItem: the record, its id in `payment_ids` and its audit entry, all or nothing.
+
+    The updated Event, or None when the condition failed (no such event, or the id is taken).
+    """
+    updated = Event(event_id)
+    try:
+        updated.update(
+            actions=[
+                Event.payments.set((Event.payments | []).append([record])),
+                Event.payment_ids.add({record.payment_id}),
+                Event.audit.set((Event.audit | []).append([entry])),
+            ],
+            condition=Event.event_id.exists() & ~Event.payment_ids.contains(record.payment_id),
+        )
+    except UpdateError as exc:
+        if _is_item_too_large(exc):
+            raise ItemTooLarge(ITEM_FULL) from exc
+        if _is_condition_failure(exc):
+            return None
+        raise
+    return updated
+
+
 def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=None):
     """Append a payment to the event's ledger, once per payment_id.
 
@@ -107,28 +137,12 @@ def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=N
         patron_id=patron_id,
         amount=amount,
     )
-    updated = Event(event_id)
-    try:
-        updated.update(
-            actions=[
-                Event.payments.set((Event.payments | []).append([record])),
-                Event.payment_ids.add({payment_id}),
-                Event.audit.set((Event.audit | []).append([entry])),
-            ],
-            condition=Event.event_id.exists() & ~Event.payment_ids.contains(payment_id),
-        )
-    except UpdateError as exc:
-        if _is_item_too_large(exc):
-            raise ItemTooLarge(
-                "This event's record is full (DynamoDB's 400 KB item limit). Nothing was saved; "
-                "ask an administrator to archive old payments."
-            ) from exc
-        if not _is_condition_failure(exc):
-            raise
+    updated = _append_to_ledger(event_id=event_id, record=record, entry=entry)
+    if updated is None:
         # Lost a race: the event went away or the same payment_id landed first.
         event = selectors.get_event(event_id=event_id, consistent=True)
         if event is None:
-            raise EventNotFound(f"No event with id {event_id!r}.") from exc
+            raise EventNotFound(f"No event with id {event_id!r}.")
         return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes)
     return LogResult(payment=_find_payment(updated, payment_id), totals=ledger.totals(updated), created=True)
 
@@ -200,30 +214,15 @@ def void_payment(*, operator, event_id, payment_id, reason):
         amount=amount,
         detail=f"Voids {payment_id}: {reason}",
     )
-    updated = Event(event_id)
-    try:
-        updated.update(
-            actions=[
-                Event.payments.set((Event.payments | []).append([record])),
-                Event.payment_ids.add({void_id}),
-                Event.audit.set((Event.audit | []).append([entry])),
-            ],
-            # The original needs no guard: the ledger is append-only, it cannot go away.
-            condition=Event.event_id.exists() & ~Event.payment_ids.contains(void_id),
-        )
-    except UpdateError as exc:
-        if _is_item_too_large(exc):
-            raise ItemTooLarge(
-                "This event's record is full (DynamoDB's 400 KB item limit). Nothing was saved."
-            ) from exc
-        if not _is_condition_failure(exc):
-            raise
+    # The original needs no guard: the ledger is append-only, it cannot go away.
+    updated = _append_to_ledger(event_id=event_id, record=record, entry=entry)
+    if updated is None:
         # Lost a race: another void of the same payment landed first (or the event went away).
         event = selectors.get_event(event_id=event_id, consistent=True)
         if event is None:
-            raise EventNotFound(f"No event with id {event_id!r}.") from exc
+            raise EventNotFound(f"No event with id {event_id!r}.")
         _check_voidable(event, payment_id)
-        raise PaymentConflict("The event changed while voiding; nothing was saved. Reload and try again.") from exc
+        raise PaymentConflict("The event changed while voiding; nothing was saved. Reload and try again.")
     return LogResult(payment=_find_payment(updated, void_id), totals=ledger.totals(updated), created=True)
 
 
