@@ -3,38 +3,11 @@
 (function () {
   "use strict";
 
+  var api = window.SCC;
+  var show = api.show;
+  var errorMessage = api.errorMessage;
   var pageStatus = document.getElementById("page-status");
   var pageAlert = document.getElementById("page-alert");
-
-  function show(box, message) {
-    if (!box) return;
-    box.textContent = message;
-    box.hidden = !message;
-  }
-
-  function errorMessage(body, fallback) {
-    if (!body || !body.error) return fallback;
-    var parts = [body.error];
-    if (body.fields) {
-      Object.keys(body.fields).forEach(function (name) {
-        parts.push(name.replace("_", " ") + ": " + body.fields[name].join(" "));
-      });
-    }
-    return parts.join(" ");
-  }
-
-  function postJson(url, payload, csrfToken) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken, "Accept": "application/json" },
-      body: JSON.stringify(payload),
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (body) {
-        return { status: response.status, body: body };
-      });
-    });
-  }
 
   // Bring totals, balances, activity and changed ledger rows up to date from the server's own page.
   // Ledger rows that did not change stay as they are, so other scripts' buttons keep their listeners.
@@ -72,7 +45,6 @@
     var save = document.getElementById("void-save");
     var alertBox = document.getElementById("void-alert");
     var summary = document.getElementById("void-dialog-summary");
-    var csrfToken = form.querySelector("input[name=csrfmiddlewaretoken]").value;
     var state = { paymentId: null, summary: "", saving: false };
 
     function setSaving(saving) {
@@ -105,7 +77,7 @@
       show(alertBox, "");
       var payload = { event_id: dialog.dataset.eventId, payment_id: state.paymentId, reason: reason.value };
       var done = "Payment " + state.summary + " voided.";
-      postJson(dialog.dataset.voidUrl, payload, csrfToken)
+      api.postJson(dialog.dataset.voidUrl, payload)
         .then(function (result) {
           setSaving(false);
           if (!result.body || !result.body.ok) {

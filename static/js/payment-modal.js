@@ -16,18 +16,11 @@
   var eventLabel = document.getElementById("payment-dialog-event");
   var pageStatus = document.getElementById("page-status");
   var pageAlert = document.getElementById("page-alert");
-  var csrfToken = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var api = window.SCC;
+  var show = api.show;
+  var usd = api.usd;
 
   var state = { opener: null, eventId: null, paymentId: null, saving: false, roster: {} };
-
-  // Money stays a string: no float arithmetic, only grouping for display.
-  function usd(text) {
-    if (text === null || text === undefined) return "—";
-    var negative = text.charAt(0) === "-";
-    var parts = text.replace("-", "").split(".");
-    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    return (negative ? "-" : "") + "$" + whole + "." + (parts[1] || "00");
-  }
 
   function newPaymentId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -36,35 +29,6 @@
     b[8] = (b[8] & 0x3f) | 0x80;
     var h = Array.prototype.map.call(b, function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
-
-  function show(box, message) {
-    box.textContent = message;
-    box.hidden = !message;
-  }
-
-  function errorMessage(body, fallback) {
-    if (!body || !body.error) return fallback;
-    var parts = [body.error];
-    if (body.fields) {
-      Object.keys(body.fields).forEach(function (name) {
-        parts.push(name.replace("_", " ") + ": " + body.fields[name].join(" "));
-      });
-    }
-    return parts.join(" ");
-  }
-
-  function postJson(url, payload) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken, "Accept": "application/json" },
-      body: JSON.stringify(payload),
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (body) {
-        return { status: response.status, body: body };
-      });
-    });
   }
 
   function setPatrons(roster) {
@@ -132,10 +96,10 @@
   function notify(eventId, paymentId) {
     var url = dialog.dataset.notifyUrl;
     if (!url) return Promise.resolve(null);
-    return postJson(url, { event_id: eventId, payment_id: paymentId }).then(
+    return api.postJson(url, { event_id: eventId, payment_id: paymentId }).then(
       function (result) {
         if (result.body && result.body.ok) return { ok: true, text: "confirmation emailed to " + result.body.to };
-        return { ok: false, text: "email failed: " + errorMessage(result.body, "the server did not answer") };
+        return { ok: false, text: "email failed: " + api.errorMessage(result.body, "the server did not answer") };
       },
       function () { return { ok: false, text: "email failed: the network request did not complete" }; }
     );
@@ -156,11 +120,11 @@
       payment_id: state.paymentId,
     };
     var sendEmail = email.checked;
-    postJson(dialog.dataset.logUrl, payload)
+    api.postJson(dialog.dataset.logUrl, payload)
       .then(function (result) {
         if (!result.body || !result.body.ok) {
           setSaving(false);
-          show(alertBox, errorMessage(result.body, "The server answered " + result.status + "."));
+          show(alertBox, api.errorMessage(result.body, "The server answered " + result.status + "."));
           return;
         }
         var payment = result.body.payment;
