@@ -1,15 +1,12 @@
 """A short run of the concurrency soak (make soak runs it for 30 s): same workers, same invariants."""
 
-import logging
-
 from django.conf import settings
 
 from scc import authentication, operators
 from tests import soak
 
 
-def test_eight_workers_for_four_seconds_keep_every_invariant(admin_user, raw_table, caplog):
-    caplog.set_level(logging.ERROR, logger="django.request")
+def test_eight_workers_for_four_seconds_keep_every_invariant(admin_user, raw_table):
     from events.models import Event
 
     client = Event._get_connection().connection.client

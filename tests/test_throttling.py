@@ -94,6 +94,7 @@ def test_a_write_applied_but_its_response_lost_is_retried_and_lands_once(proxy, 
     # The retry meets its own write (the payment_id condition) and answers with the stored payment.
     assert response.status_code == 200, response.content
     assert response.json()["payment"]["payment_id"] == pid
+    assert proxy.attempts["UpdateItem"] == 2
     item = raw_table.get("ev-1")
     assert [p["M"]["payment_id"]["S"] for p in item["payments"]["L"]] == [pid]
     assert len(item["audit"]["L"]) == 1
