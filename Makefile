@@ -7,7 +7,7 @@ LOCAL_ENV := DJANGO_DEBUG=1 SCC_DYNAMODB_HOST=http://127.0.0.1:8001 SCC_EMAIL_BA
 	AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=$${AWS_REGION:-us-east-1}
 STAGE ?= staging
 
-.PHONY: install install-browser run test lint format bench package deploy-staging promote check-deploy-env _deploy clean
+.PHONY: install install-browser run test lint format bench soak package deploy-staging promote check-deploy-env _deploy clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -55,6 +55,11 @@ format: install
 
 bench: install
 	$(PY) -m bench $(BENCH)
+
+# 8 workers mixing payment-log, notify, void and waiver signing on one event (RELIABILITY.md).
+SOAK_SECONDS ?= 30
+soak: install
+	$(PY) -W ignore -m tests.soak $(SOAK_SECONDS) 8
 
 # Deploying (README "Deploying"). Zappa zips the virtualenv it runs in, so the zip is
 # built from a runtime-only venv: requirements.txt plus zappa (its handler), never the dev tools.

@@ -39,7 +39,8 @@ MAX_BODY_BYTES = 16 * 1024
 def parse_json_object(request, *, max_bytes=MAX_BODY_BYTES):
     """The request body as a dict, or raise ApiError (400 bad JSON, 413 too large).
 
-    Numbers parse as Decimal, never float; NaN and Infinity are refused.
+    Numbers parse as Decimal, never float; NaN and Infinity are refused, and so are lone
+    surrogates (legal as JSON escapes like "\\ud800", but not UTF-8: they cannot be stored or shown).
     """
     length = request.META.get("CONTENT_LENGTH") or "0"
     if (length.isdigit() and int(length) > max_bytes) or len(request.body) > max_bytes:
@@ -50,7 +51,23 @@ def parse_json_object(request, *, max_bytes=MAX_BODY_BYTES):
         raise ApiError(400, "Request body must be a JSON object.") from None
     if not isinstance(data, dict):
         raise ApiError(400, "Request body must be a JSON object.")
+    try:
+        _check_text(data)
+    except (UnicodeEncodeError, RecursionError):
+        raise ApiError(400, "Request body must be valid UTF-8 text.") from None
     return data
+
+
+def _check_text(value):
+    if isinstance(value, str):
+        value.encode("utf-8")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            key.encode("utf-8")
+            _check_text(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item)
 
 
 def _refuse_constant(name):

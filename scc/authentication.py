@@ -18,7 +18,6 @@ from scc import operators
 
 SESSION_KEY = "scc_operator"
 TOKEN_SALT = "scc.api-token"
-_DUMMY_HASH = None
 
 
 class InvalidCredentials(Exception):
@@ -33,14 +32,6 @@ class AccountLocked(Exception):
         self.until = until
 
 
-def _dummy_hash():
-    # Hashing for unknown users too keeps their timing close to a wrong password's.
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = make_password("not-a-real-password")
-    return _DUMMY_HASH
-
-
 def authenticate(*, username, password):
     """The Principal for these credentials, or raise InvalidCredentials / AccountLocked."""
     operator = operators.get_operator(username) if username else None
@@ -49,7 +40,9 @@ def authenticate(*, username, password):
         raise AccountLocked(until)
     principal = operators.principal_for(username, operator) if username else None
     if principal is None:
-        check_password(password, _dummy_hash())
+        # One hash with the default hasher, as a wrong password costs (Django's ModelBackend does the
+        # same); a cached dummy hash made the first unknown-user attempt of each process cost two.
+        make_password(password)
         raise InvalidCredentials(InvalidCredentials.message)
     if not check_password(password, principal.password_hash):
         operators.record_failed_login(username)
