@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
 from django.test import Client
+from playwright.sync_api import expect
 
 from scc import authentication, operators
 from scc.dynamodb import bind_models, configured_models
@@ -135,3 +136,14 @@ def app_server():
     yield Live()
     server.shutdown()
     server.server_close()
+
+
+# A 2-core CI machine running dynalite, the app and Chromium at once can be slow:
+# wait longer than Playwright's 5 s before calling a page broken.
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(15_000)
+    return page
