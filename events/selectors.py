@@ -15,12 +15,15 @@ def is_valid_event_id(event_id):
     return isinstance(event_id, str) and 0 < len(event_id.encode()) <= 1024
 
 
-def get_event(*, event_id, consistent=True):
-    """The event, or None when there is no such item (or the id is not a valid key)."""
+def get_event(*, event_id, consistent=True, attributes=None):
+    """The event, or None when there is no such item (or the id is not a valid key).
+
+    attributes: project to these (a list of names); None reads the whole item.
+    """
     if not is_valid_event_id(event_id):
         return None
     try:
-        return Event.get(event_id, consistent_read=consistent)
+        return Event.get(event_id, consistent_read=consistent, attributes_to_get=attributes)
     except DoesNotExist:
         return None
 
