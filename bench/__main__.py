@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-SKIP = {"__main__", "report", "setup", "baseline_handler"}
+SKIP = {"__main__", "report", "setup", "baseline_handler", "lambda_child", "lambda_common"}
 
 
 def main(names):

@@ -1,147 +1,73 @@
-"""payment-log through the whole Django stack vs the same UpdateItem sent directly with boto3."""
+"""Warm payment-log: our Lambda (Zappa's real handler) against the old single-file handler.
 
-import json
-import time
-import uuid
+One long-lived process per side on one dynalite; events alternate between the sides and each
+side appends to its own events of the same sizes. Time is measured around the handler call inside
+each process.
+
+    python -m bench payment_log          (BENCH_WARM_REQUESTS=2000 for a longer run)
+"""
+
+import os
+import statistics
+import tempfile
 
 from bench import report
+from bench.lambda_common import Sides, seed
 from tests.dynalite import Dynalite
 
-REQUESTS = 500
-EVENTS = 50  # payments spread over events so list growth is the same on both sides
+EVENTS = 50  # payments spread over events, so lists grow the same on both sides
 WARMUP = 20
 
 
-def _seed(client, table, prefix):
-    for n in range(EVENTS):
-        client.update_item(
-            TableName=table,
-            Key={"event_id": {"S": f"{prefix}-{n}"}},
-            UpdateExpression="SET title = :t, starts_at = :s, price = :p, roster = :r",
-            ExpressionAttributeValues={
-                ":t": {"S": f"Bench charter {n}"},
-                ":s": {"S": "2030-01-01T09:00:00-08:00"},
-                ":p": {"N": "45"},
-                ":r": {"L": [{"M": {"patron_id": {"S": "p1"}, "name": {"S": "Ada"}}}]},
-            },
-        )
-
-
-def _direct_update(client, table, event_id):
-    pid = str(uuid.uuid4())
-    at = "2030-01-01T00:00:00.000+00:00"
-    client.update_item(
-        TableName=table,
-        Key={"event_id": {"S": event_id}},
-        UpdateExpression=(
-            "SET payments = list_append(if_not_exists(payments, :empty), :rec), "
-            "audit = list_append(if_not_exists(audit, :empty), :aud) ADD payment_ids :ids"
-        ),
-        ConditionExpression="attribute_exists(event_id) AND NOT contains(payment_ids, :pid)",
-        ExpressionAttributeValues={
-            ":empty": {"L": []},
-            ":rec": {
-                "L": [
-                    {
-                        "M": {
-                            "payment_id": {"S": pid},
-                            "timestamp": {"S": at},
-                            "operator": {"S": "bench"},
-                            "patron_id": {"S": "p1"},
-                            "amount": {"N": "45.00"},
-                            "notes": {"S": "bench"},
-                            "email_sent": {"BOOL": False},
-                            "kind": {"S": "payment"},
-                        }
-                    }
-                ]
-            },
-            ":aud": {
-                "L": [
-                    {
-                        "M": {
-                            "at": {"S": at},
-                            "operator": {"S": "bench"},
-                            "action": {"S": "payment.logged"},
-                            "payment_id": {"S": pid},
-                            "patron_id": {"S": "p1"},
-                            "amount": {"N": "45.00"},
-                        }
-                    }
-                ]
-            },
-            ":ids": {"SS": [pid]},
-            ":pid": {"S": pid},
-        },
-        ReturnValues="ALL_NEW",
-    )
-
-
 def run():
-    with Dynalite() as server:
-        from bench.setup import django_against
+    requests = int(os.environ.get("BENCH_WARM_REQUESTS", "500"))
+    timings = {"scc": [], "baseline": []}
+    with Dynalite() as server, tempfile.TemporaryDirectory() as workdir:
+        sides = Sides(server.endpoint, workdir)
+        for side in timings:
+            seed(sides.client, sides.table, [f"warm-{side}-{n}" for n in range(EVENTS)])
+        children = {side: sides.spawn(side) for side in timings}
+        try:
+            for n in range(WARMUP):
+                for side, child in children.items():
+                    child.call(sides.event(side, f"warm-{side}-{n % EVENTS}"))
+            for n in range(requests):
+                # Alternate, and swap who goes first, so both see the same load.
+                order = list(children) if n % 2 == 0 else list(reversed(children))
+                for side in order:
+                    timings[side].append(children[side].call(sides.event(side, f"warm-{side}-{(n + WARMUP) % EVENTS}")))
+                if (n + 1) % 100 == 0:
+                    print(f"    {n + 1}/{requests} requests each", flush=True)
+        finally:
+            for child in children.values():
+                child.stop()
 
-        django_against(server.endpoint, suffix=uuid.uuid4().hex[:8])
-        import boto3
-        from django.conf import settings
-        from django.test import Client
+    scc_median, scc_p95 = report.summary_ms(timings["scc"])
+    base_median, base_p95 = report.summary_ms(timings["baseline"])
+    ratio = scc_median / base_median
+    verdict = "met" if ratio <= 1.25 else "missed"
+    payments = (requests + WARMUP) // EVENTS
+    body = f"""## Warm payment-log: our Lambda vs the old single-file handler
 
-        from scc import authentication, operators
+{report.stamp("make bench BENCH=payment_log (python -m bench payment_log)")}
 
-        table = settings.EVENTS_TABLE
-        raw = boto3.client(
-            "dynamodb",
-            endpoint_url=server.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
-        _seed(raw, table, "django")
-        _seed(raw, table, "direct")
-        operators.add_operator(username="bench", role="admin", password="bench password 1")
-        token, _ = authentication.make_token(operators.principal_for("bench"))
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+{requests} Function URL (payload 2.0) `POST /api/payment-log` events per side after {WARMUP} warm-up
+events, alternating (the first side swaps each round), one process per side, one local dynalite.
+"Ours" is `scc.lambda_entry.lambda_handler` (Zappa 0.63's handler, production stage environment,
+`DEBUG` off): middleware, Bearer auth (one consistent GetItem on the operators table), validation,
+one consistent GetItem and one conditional UpdateItem on the events table. "Baseline" is
+`bench/baseline_handler.py`: HMAC token, one consistent GetItem projected to the roster, one
+conditional `list_append` UpdateItem. Each side appends to its own {EVENTS} events (roster of 10), so
+both read and write items of the same sizes (up to ~{payments} payments each). Time is taken inside the
+process around the handler call; every event is fresh (own `payment_id`) and the same size on both sides.
 
-        def via_django(n):
-            body = {"event_id": f"django-{n % EVENTS}", "patron_id": "p1", "amount": "45.00", "notes": "bench"}
-            response = client.post("/api/payment-log", json.dumps(body), content_type="application/json")
-            assert response.status_code == 201, response.content
+| path | median (ms) | p95 (ms) | mean (ms) |
+| --- | ---: | ---: | ---: |
+| ours (Zappa → Django) | {scc_median:.2f} | {scc_p95:.2f} | {statistics.mean(timings["scc"]) * 1000:.2f} |
+| baseline (boto3) | {base_median:.2f} | {base_p95:.2f} | {statistics.mean(timings["baseline"]) * 1000:.2f} |
+| ratio (ours / baseline) | **{ratio:.2f}x** | {scc_p95 / base_p95:.2f}x | |
 
-        def via_boto3(n):
-            _direct_update(raw, table, f"direct-{n % EVENTS}")
-
-        timings = {"django": [], "boto3": []}
-        for n in range(WARMUP):
-            via_django(n)
-            via_boto3(n)
-        # Alternate so both sides see the same machine load and the same list sizes.
-        for n in range(REQUESTS):
-            for name, call in (("django", via_django), ("boto3", via_boto3)):
-                start = time.perf_counter()
-                call(n)
-                timings[name].append(time.perf_counter() - start)
-            if (n + 1) % 100 == 0:
-                print(f"    {n + 1}/{REQUESTS} requests each", flush=True)
-
-    django_median, django_p95 = report.summary_ms(timings["django"])
-    boto_median, boto_p95 = report.summary_ms(timings["boto3"])
-    body = f"""## payment-log: full Django stack vs one boto3 UpdateItem
-
-{report.stamp("make bench (python -m bench payment_log)")}
-
-{REQUESTS} requests each, alternating, against one local dynalite; {EVENTS} events share the payments so
-both sides append to lists of the same sizes. "Django" is `POST /api/payment-log` through Django's
-test client (middleware, Bearer auth = one GetItem on the operators table, validation, one consistent
-GetItem and one conditional UpdateItem on the events table). "boto3" is the same UpdateItem alone.
-
-| path | median (ms) | p95 (ms) |
-| --- | ---: | ---: |
-| Django `POST /api/payment-log` | {django_median:.2f} | {django_p95:.2f} |
-| boto3 `UpdateItem` alone | {boto_median:.2f} | {boto_p95:.2f} |
-| ratio (Django / boto3) | {django_median / boto_median:.2f}x | {django_p95 / boto_p95:.2f}x |
-
-The Django path makes three DynamoDB requests (operator, event, update) where the direct path makes one,
-so a ratio near 3x is the floor for this design; the rest is Django and validation.
+Target: median at most 1.25x the baseline: **{verdict}**.
 """
     report.write_section("payment_log", body)
     print(body)

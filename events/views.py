@@ -21,8 +21,8 @@ def _card(event):
     return {
         "event": event,
         "starts_at": ledger.starts_at(event),
-        "roster": ledger.roster(event),
-        "totals": ledger.totals(event),
+        "roster_size": event.roster_size,
+        "totals": event.totals,
     }
 
 

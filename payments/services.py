@@ -72,6 +72,10 @@ def _replay(event, *, payment_id, patron_id, amount, notes):
     return LogResult(payment=record, totals=ledger.totals(event), created=False)
 
 
+# What log_payment's checks read: the ledger and audit (most of the item) only matter on a replay.
+LOG_CHECK_ATTRIBUTES = ["event_id", "roster", "payment_ids"]
+
+
 ITEM_FULL = (
     "This event's record is full (DynamoDB's 400 KB item limit). Nothing was saved; "
     "ask an administrator to archive old payments."
@@ -105,9 +109,10 @@ def _append_to_ledger(*, event_id, record, entry):
 def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=None):
     """Append a payment to the event's ledger, once per payment_id.
 
-    Costs one consistent GetItem (roster, idempotency) and one UpdateItem.
+    Costs one consistent GetItem (roster, idempotency) and one UpdateItem. The GetItem reads only
+    what the checks need, not the ledger and audit; a replay reads the ledger with a second GetItem.
     """
-    event = selectors.get_event(event_id=event_id, consistent=True)
+    event = selectors.get_event(event_id=event_id, consistent=True, attributes=LOG_CHECK_ATTRIBUTES)
     if event is None:
         raise EventNotFound(f"No event with id {event_id!r}.")
     if patron_id not in {p.patron_id for p in ledger.roster(event)}:
@@ -116,6 +121,9 @@ def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=N
         )
     payment_id = payment_id or str(uuid.uuid4())
     if payment_id in (event.payment_ids or set()):
+        event = selectors.get_event(event_id=event_id, consistent=True)
+        if event is None:
+            raise EventNotFound(f"No event with id {event_id!r}.")
         return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes)
 
     at = now_iso()

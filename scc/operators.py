@@ -60,9 +60,13 @@ def validate_password(password):
         raise OperatorError("Password must be at least 10 characters.")
 
 
-def get_operator(username):
+# What deciding "is this principal current" needs; the lockout fields matter only at sign-in.
+PRINCIPAL_ATTRIBUTES = ["username", "role", "password_hash", "disabled"]
+
+
+def get_operator(username, *, attributes=None):
     try:
-        return Operator.get(username, consistent_read=True)
+        return Operator.get(username, consistent_read=True, attributes_to_get=attributes)
     except DoesNotExist:
         return None
 
@@ -75,7 +79,7 @@ def principal_for(username, operator=None):
     if username == BREAK_GLASS_USERNAME and settings.ADMIN_PASS_HASH:
         return Principal(username, "admin", settings.ADMIN_PASS_HASH)
     if operator is None:
-        operator = get_operator(username)
+        operator = get_operator(username, attributes=PRINCIPAL_ATTRIBUTES)
     if operator is None or operator.disabled or not operator.password_hash or operator.role not in ROLES:
         return None
     return Principal(operator.username, operator.role, operator.password_hash)

@@ -1,0 +1,223 @@
+"""Dispatch page and event page as the table grows, against the raw Scan the dispatch page needs;
+and how many payments one event can hold before DynamoDB's 400 KB item limit (HTTP 507).
+
+Seeds events like bench/audit.py (10 payments with their audit entries each) with BatchWriteItem.
+Pages go through Django's test client as a signed-in staff operator. The audit page and CSV at the
+same sizes are bench/audit.py's section.
+
+    python -m bench scaling          (BENCH_SCALING_SIZES=100,1000 and BENCH_SCALING_REPEAT=1 for a quick run)
+"""
+
+import os
+import time
+import uuid
+from decimal import Decimal
+
+from bench import report
+from bench.audit import measure, seed
+from tests.dynalite import Dynalite
+
+SIZES = (100, 1000, 5000)
+FULL_ROSTER = 20
+
+
+CHUNK = 50
+
+
+def _prefill(client, table, event_id):
+    """Append records shaped as the service writes them, CHUNK per UpdateItem, until a chunk no longer fits.
+
+    Only to save time (the service re-reads the growing item twice per payment); the last
+    payments, up to the refusal, go through the service.
+    """
+    logged = 0
+    while True:
+        records, entries, ids = [], [], []
+        for k in range(logged, logged + CHUNK):
+            pid, at = str(uuid.uuid4()), "2026-11-27T05:00:00.000+00:00"
+            common = {"operator": {"S": "bench"}, "patron_id": {"S": f"p{k % FULL_ROSTER}"}, "amount": {"N": "45.00"}}
+            records.append(
+                {
+                    "M": {
+                        "payment_id": {"S": pid},
+                        "timestamp": {"S": at},
+                        **common,
+                        "notes": {"S": "card at dock"},
+                        "email_sent": {"BOOL": False},
+                        "kind": {"S": "payment"},
+                    }
+                }
+            )
+            entries.append(
+                {"M": {"at": {"S": at}, "action": {"S": "payment.logged"}, "payment_id": {"S": pid}, **common}}
+            )
+            ids.append(pid)
+        try:
+            client.update_item(
+                TableName=table,
+                Key={"event_id": {"S": event_id}},
+                UpdateExpression="SET payments = list_append(if_not_exists(payments, :e), :p), "
+                "audit = list_append(if_not_exists(audit, :e), :a) ADD payment_ids :ids",
+                ExpressionAttributeValues={
+                    ":e": {"L": []},
+                    ":p": {"L": records},
+                    ":a": {"L": entries},
+                    ":ids": {"SS": ids},
+                },
+            )
+        except client.exceptions.ClientError:
+            return logged
+        logged += CHUNK
+
+
+def _fill_event(client, table, event_id):
+    """Log payments through the service until the item is full; (payments logged, item bytes or None)."""
+    from events.models import Event
+    from payments import services
+    from payments.errors import ItemTooLarge
+    from scc.operators import Principal
+
+    roster = [
+        {"M": {"patron_id": {"S": f"p{k}"}, "name": {"S": f"Patron {k}"}, "email": {"S": f"patron{k}@example.com"}}}
+        for k in range(FULL_ROSTER)
+    ]
+    client.put_item(
+        TableName=table,
+        Item={
+            "event_id": {"S": event_id},
+            "title": {"S": "Full charter"},
+            "location": {"S": "Pier 66"},
+            "starts_at": {"S": "2030-12-05T09:30:00-08:00"},
+            "price": {"N": "45"},
+            "roster": {"L": roster},
+        },
+    )
+    operator = Principal("bench", "admin", "x")
+    logged = _prefill(client, table, event_id)
+    print(f"    full event: {logged} payments appended raw; now through the service", flush=True)
+    started = time.perf_counter()
+    while True:
+        try:
+            services.log_payment(
+                operator=operator,
+                event_id=event_id,
+                patron_id=f"p{logged % FULL_ROSTER}",
+                amount=Decimal("45.00"),
+                notes="card at dock",
+            )
+        except ItemTooLarge:
+            break
+        logged += 1
+        if logged % 200 == 0:
+            print(f"    full event: {logged} payments logged ({time.perf_counter() - started:.0f} s)", flush=True)
+    item = Event.get(event_id, consistent_read=True)
+    return logged, item
+
+
+def run():
+    sizes = sorted(int(s) for s in os.environ.get("BENCH_SCALING_SIZES", ",".join(map(str, SIZES))).split(","))
+    repeat = int(os.environ.get("BENCH_SCALING_REPEAT", "3"))
+    lines = []
+    with Dynalite() as server:
+        from bench.setup import django_against
+
+        django_against(server.endpoint, suffix=uuid.uuid4().hex[:8])
+        from django.conf import settings
+        from django.test import Client
+
+        from events.models import Event
+        from events.selectors import DISPATCH_ATTRIBUTES
+        from scc import operators
+
+        operators.add_operator(username="bench", role="staff", password="bench password 123")
+        client = Client()
+        assert client.post("/login/", {"username": "bench", "password": "bench password 123"}).status_code == 302
+        raw = Event._get_connection().connection.client
+        table = settings.EVENTS_TABLE
+
+        def get(path):
+            def fetch():
+                response = client.get(path)
+                assert response.status_code == 200
+                return len(response.content)
+
+            return fetch
+
+        def raw_scan():
+            # What the dispatch page must read: every event, projected, every page; parsed by botocore.
+            items, start = 0, None
+            names = {f"#a{i}": name for i, name in enumerate(DISPATCH_ATTRIBUTES)}
+            while True:
+                kwargs = {"ExclusiveStartKey": start} if start else {}
+                page = raw.scan(
+                    TableName=table,
+                    ProjectionExpression=", ".join(names),
+                    ExpressionAttributeNames=names,
+                    **kwargs,
+                )
+                items += len(page["Items"])
+                start = page.get("LastEvaluatedKey")
+                if not start:
+                    return items
+
+        seeded = 0
+        for size in sizes:
+            seed(raw, table, seeded, size)
+            seeded = size
+            scan_time, scan_peak, scanned = measure(raw_scan, repeat)
+            assert scanned == size, scanned
+            page_time, page_peak, page_bytes = measure(get("/"), repeat)
+            event_time, event_peak, _ = measure(get("/events/bench-000000/"), repeat)
+            line = (
+                f"| {size:,} | {scan_time:.2f} s | {page_time:.2f} s | **{page_time / scan_time:.2f}x** "
+                f"| {page_peak / 2**20:.1f} MiB | {page_bytes / 2**20:.1f} MiB | {event_time * 1000:.0f} ms "
+                f"| {event_peak / 2**20:.1f} MiB |"
+            )
+            print("    " + line, flush=True)
+            lines.append(line)
+
+        started = time.perf_counter()
+        full_count, full = _fill_event(raw, table, "full-event")
+        fill_seconds = time.perf_counter() - started
+        full_time, full_peak, full_page = measure(get("/events/full-event/"), repeat)
+        audit_entries = len(full.audit or [])
+
+    at_1000 = next((line for line in lines if line.startswith("| 1,000 ")), None)
+    verdict = ""
+    if at_1000:
+        ratio = float(at_1000.split("**")[1].rstrip("x"))
+        met = "met" if ratio < 2 else "missed"
+        verdict = f"Target (dispatch page at 1,000 events under 2x its raw Scan): **{met}** ({ratio:.2f}x)."
+    body = f"""## Scaling: dispatch page and event page; how full an event can get
+
+{report.stamp("make bench BENCH=scaling (python -m bench scaling)")}
+
+Events as in the audit section (roster of 10, 10 payments with `payment_ids` and 10 audit entries
+each), seeded with `BatchWriteItem`; pages through Django's test client as a signed-in staff operator.
+"Raw Scan" is what the dispatch page has to read: a paginated botocore Scan projected to the same
+attributes (`events.selectors.DISPATCH_ATTRIBUTES`), every page, parsed by botocore, nothing else.
+Time: best of {repeat}; peak: one more run under `tracemalloc`. The audit page and CSV at these sizes:
+see the audit section.
+
+| events | raw Scan | dispatch page | page / Scan | page peak | page size | event page | event page peak |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+{chr(10).join(lines)}
+
+{verdict}
+
+### An event near the 400 KB item limit
+
+Logging through `payments.services.log_payment` (what `POST /api/payment-log` calls) into one event
+with a roster of {FULL_ROSTER}, each payment `45.00` with the note "card at dock" and its `payment.logged`
+audit entry, until DynamoDB refused the write (`ItemTooLarge`, HTTP 507): **{full_count} payments**
+fit ({audit_entries} audit entries; filling took {fill_seconds:.0f} s: raw appends of {CHUNK} records
+shaped as the service writes them until a chunk no longer fitted, then the service one payment at a
+time up to the refusal). Each payment costs about
+{400 * 1024 // max(full_count, 1)} bytes of the item (record ~190 B, audit entry ~150 B, its id in
+`payment_ids` ~40 B); longer notes, voids and email entries use it up sooner, and a note of the
+maximum 1,000 characters costs ~1 KB more.
+Event page for that event: **{full_time * 1000:.0f} ms**, peak {full_peak / 2**20:.1f} MiB, page
+{full_page / 2**20:.1f} MiB.
+"""
+    report.write_section("scaling", body)
+    print(body)

@@ -1,0 +1,77 @@
+"""DynamoDB requests per operation, counted on the wire: a count is deterministic, so it is a test.
+
+A botocore before-send hook on the client every model shares counts each HTTP request by
+operation and table. Timings are benchmarks (bench/), never tests.
+"""
+
+import json
+import uuid
+from collections import Counter
+
+import pytest
+from django.test import Client
+
+from events.models import Event
+from tests.conftest import token_for
+from tests.factories import event_item, patron
+
+PID = str(uuid.UUID(int=7))
+
+
+@pytest.fixture
+def wire(tables):
+    client = Event._get_connection().connection.client
+    names = {tables.EVENTS_TABLE: "events", tables.OPERATORS_TABLE: "operators"}
+    seen = Counter()
+
+    def count(request, **kwargs):
+        operation = request.headers["X-Amz-Target"].decode().split(".")[-1]
+        table = json.loads(request.body or b"{}").get("TableName", "")
+        seen[(operation, names.get(table, table))] += 1
+
+    client.meta.events.register("before-send.dynamodb.*", count, unique_id="test-request-counts")
+    yield seen
+    client.meta.events.unregister("before-send.dynamodb.*", unique_id="test-request-counts")
+
+
+@pytest.fixture
+def api(admin_user, raw_table):
+    raw_table.put(event_item("ev-1", roster=[patron("p1", "Ada Lovelace", "ada@example.com")]))
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
+
+
+def post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_payment_log_is_one_getitem_and_one_updateitem_on_events(api, wire):
+    wire.clear()
+    response = post(api, "/api/payment-log", {"event_id": "ev-1", "patron_id": "p1", "amount": "45", "payment_id": PID})
+    assert response.status_code == 201
+    assert wire == {("GetItem", "operators"): 1, ("GetItem", "events"): 1, ("UpdateItem", "events"): 1}
+
+
+def test_payment_log_replay_writes_nothing(api, wire):
+    body = {"event_id": "ev-1", "patron_id": "p1", "amount": "45", "payment_id": PID}
+    assert post(api, "/api/payment-log", body).status_code == 201
+    wire.clear()
+    assert post(api, "/api/payment-log", body).status_code == 200
+    assert wire == {("GetItem", "operators"): 1, ("GetItem", "events"): 2}
+
+
+@pytest.mark.parametrize("url", ["/api/payment-void", "/api/payment-notify"])
+def test_void_and_notify_are_one_read_and_one_write(api, wire, url):
+    assert post(api, "/api/payment-log", {"event_id": "ev-1", "patron_id": "p1", "amount": "45", "payment_id": PID})
+    wire.clear()
+    response = post(api, url, {"event_id": "ev-1", "payment_id": PID, "reason": "duplicate"})
+    assert response.status_code in (200, 201), response.content
+    assert wire == {("GetItem", "operators"): 1, ("GetItem", "events"): 1, ("UpdateItem", "events"): 1}
+
+
+@pytest.mark.parametrize("path", ["/", "/audit/", "/events/ev-1/"])
+def test_pages_are_the_operator_and_one_read(admin_client, raw_table, wire, path):
+    raw_table.put(event_item("ev-1", roster=[patron("p1", "Ada Lovelace")]))
+    wire.clear()
+    assert admin_client.get(path).status_code == 200
+    read = ("GetItem", "events") if path.startswith("/events/") else ("Scan", "events")
+    assert wire == {("GetItem", "operators"): 1, read: 1}
