@@ -146,4 +146,9 @@ expect.set_options(timeout=15_000)
 @pytest.fixture
 def page(page):
     page.set_default_timeout(15_000)
+    # Shown with a failing test's output: what the browser saw go wrong.
+    page.on("console", lambda m: print(f"[console.{m.type}] {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: print(f"[pageerror] {error}"))
+    page.on("requestfailed", lambda r: print(f"[requestfailed] {r.method} {r.url}: {r.failure}"))
+    page.on("response", lambda r: print(f"[http {r.status}] {r.url}") if r.status >= 400 else None)
     return page

@@ -57,5 +57,14 @@ window.SCC = (function () {
     return (negative ? "-" : "") + "$" + whole + "." + (parts[1] || "00");
   }
 
-  return { show: show, report: report, errorMessage: errorMessage, postJson: postJson, usd: usd };
+  // Buttons that only work with a script are rendered disabled with data-needs-script;
+  // each script enables its own once its listeners are in place (no dead clicks while loading).
+  function enable(selector, root) {
+    (root || document).querySelectorAll(selector + "[data-needs-script]").forEach(function (element) {
+      element.disabled = false;
+      element.removeAttribute("data-needs-script");
+    });
+  }
+
+  return { enable: enable, show: show, report: report, errorMessage: errorMessage, postJson: postJson, usd: usd };
 })();

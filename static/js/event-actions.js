@@ -34,6 +34,9 @@
             current.replaceWith(document.importNode(row, true));
           }
         });
+        // Fresh rows come as the server renders them: scripted buttons disabled until enabled here.
+        api.enable("button.void-payment", body);
+        api.enable("button.send-confirmation", body);
       });
   }
 
@@ -111,6 +114,7 @@
     dialog.addEventListener("cancel", function (event) {
       if (state.saving) event.preventDefault();
     });
+    api.enable("button.void-payment");
   }
 
   setupVoid();

@@ -163,4 +163,5 @@
     state.eventId = null;
     if (state.opener) state.opener.focus();
   });
+  api.enable("button.log-payment");
 })();

@@ -45,4 +45,5 @@
     var button = event.target.closest ? event.target.closest("button.send-confirmation") : null;
     if (button) send(button);
   });
+  api.enable("button.send-confirmation");
 })();
