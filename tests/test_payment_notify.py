@@ -338,8 +338,8 @@ def test_mark_sent_never_marks_the_wrong_record_when_the_list_moved(admin_user, 
 def test_event_page_buttons_for_admins_only_and_only_where_sendable(admin_client, staff_user, event):
     page = admin_client.get("/events/ev-1/").content.decode()
     assert page.count("button small send-confirmation") == 2  # Ada's unsent payment and her already-sent one
-    assert f'data-payment-id="{PID}" data-resend="false">Send confirmation<' in page
-    assert f'data-payment-id="{PID_SENT}" data-resend="true">Resend<' in page
+    assert f'data-payment-id="{PID}" data-resend="false" disabled data-needs-script>Send confirmation<' in page
+    assert f'data-payment-id="{PID_SENT}" data-resend="true" disabled data-needs-script>Resend<' in page
     assert "No email on roster" in page  # Grace: no button, a reason instead
     assert "js/send-confirmation.js" in page and "<script>" not in page  # no inline script (CSP)
     staff_page = signed_in_client(staff_user).get("/events/ev-1/").content.decode()
