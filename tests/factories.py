@@ -40,3 +40,19 @@ def event_item(event_id="ev-1", *, days=5, price="45", roster=None, payments=Non
         item["payments"] = {"L": payments}
     item.update(extra)
     return item
+
+
+def payment_record(payment_id, patron_id, amount="45", *, notes="", email_sent=False, kind="payment", **extra):
+    """A payment record as this app writes it (raw DynamoDB map)."""
+    data = {
+        "payment_id": {"S": payment_id},
+        "timestamp": {"S": "2026-11-01T17:00:00.000+00:00"},
+        "operator": {"S": "alice"},
+        "patron_id": {"S": patron_id},
+        "amount": {"N": amount},
+        "notes": {"S": notes},
+        "email_sent": {"BOOL": email_sent},
+        "kind": {"S": kind},
+    }
+    data.update(extra)
+    return {"M": data}

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.factories import event_item, patron
+from tests.factories import event_item, patron, payment_record
 
 PID = str(uuid.UUID(int=7))
 XSS = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\"><b onmouseover='window.__xss=3'>b</b>"
@@ -17,18 +17,7 @@ INJECTED = "script:not([src]):not([type='application/json']), img[src='x'], b[on
 
 
 def record(payment_id, patron_id, notes=""):
-    return {
-        "M": {
-            "payment_id": {"S": payment_id},
-            "timestamp": {"S": "2026-11-01T17:00:00.000+00:00"},
-            "operator": {"S": "alice"},
-            "patron_id": {"S": patron_id},
-            "amount": {"N": "45"},
-            "notes": {"S": notes},
-            "email_sent": {"BOOL": False},
-            "kind": {"S": "payment"},
-        }
-    }
+    return payment_record(payment_id, patron_id, notes=notes)
 
 
 @pytest.fixture

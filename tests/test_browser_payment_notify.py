@@ -11,24 +11,9 @@ from playwright.sync_api import expect
 
 from events.models import Event
 from tests.conftest import PASSWORD
-from tests.factories import event_item, patron
+from tests.factories import event_item, patron, payment_record
 
 PID = str(uuid.UUID(int=1))
-
-
-def record(payment_id, patron_id, amount="45"):
-    return {
-        "M": {
-            "payment_id": {"S": payment_id},
-            "timestamp": {"S": "2026-11-01T17:00:00.000+00:00"},
-            "operator": {"S": "alice"},
-            "patron_id": {"S": patron_id},
-            "amount": {"N": amount},
-            "notes": {"S": ""},
-            "email_sent": {"BOOL": False},
-            "kind": {"S": "payment"},
-        }
-    }
 
 
 @pytest.fixture
@@ -39,7 +24,7 @@ def signed_in(admin_user, raw_table, app_server, page):
             days=3,
             price="45",
             roster=[patron("p1", "Ada Lovelace", "ada@example.com"), patron("p2", "Grace Hopper")],
-            payments=[record(PID, "p1")],
+            payments=[payment_record(PID, "p1")],
             payment_ids={"SS": [PID]},
         )
     )

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PASSWORD, token_for
-from tests.factories import event_item, patron
+from tests.factories import event_item, patron, payment_record
 
 EXAMPLES = settings(
     max_examples=500,
@@ -97,28 +97,13 @@ def assert_json_answer(response, body):
     return data
 
 
-def payment(payment_id, patron_id, amount="45"):
-    return {
-        "M": {
-            "payment_id": {"S": payment_id},
-            "timestamp": {"S": "2026-11-01T17:00:00.000+00:00"},
-            "operator": {"S": "alice"},
-            "patron_id": {"S": patron_id},
-            "amount": {"N": amount},
-            "notes": {"S": ""},
-            "email_sent": {"BOOL": False},
-            "kind": {"S": "payment"},
-        }
-    }
-
-
 def seed_once(raw_table):
     if raw_table.get("ev-1") is None:
         raw_table.put(
             event_item(
                 "ev-1",
                 roster=[patron("p1", "Ada", "ada@example.com"), patron("p2", "Grace")],
-                payments=[payment(PID_EMAIL, "p1"), payment(PID_NO_EMAIL, "p2")],
+                payments=[payment_record(PID_EMAIL, "p1"), payment_record(PID_NO_EMAIL, "p2")],
                 payment_ids={"SS": [PID_EMAIL, PID_NO_EMAIL]},
                 other_software={"M": {"keep": {"S": "me"}}},
             )

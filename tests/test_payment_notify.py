@@ -11,7 +11,7 @@ from events import selectors
 from events.models import Event
 from payments import services
 from tests.conftest import signed_in_client, token_for
-from tests.factories import event_item, legacy_payment, patron
+from tests.factories import event_item, legacy_payment, patron, payment_record
 
 URL = "/api/payment-notify"
 PID = str(uuid.UUID(int=1))
@@ -20,19 +20,8 @@ PID_VOID = str(uuid.UUID(int=3))
 PID_SENT = str(uuid.UUID(int=4))
 
 
-def payment(payment_id, patron_id, amount="45", *, email_sent=False, kind="payment", **extra):
-    data = {
-        "payment_id": {"S": payment_id},
-        "timestamp": {"S": "2026-11-01T17:00:00.000+00:00"},
-        "operator": {"S": "alice"},
-        "patron_id": {"S": patron_id},
-        "amount": {"N": amount},
-        "notes": {"S": "card at dock"},
-        "email_sent": {"BOOL": email_sent},
-        "kind": {"S": kind},
-    }
-    data.update(extra)
-    return {"M": data}
+def payment(payment_id, patron_id, amount="45", **fields):
+    return payment_record(payment_id, patron_id, amount, notes="card at dock", **fields)
 
 
 @pytest.fixture
