@@ -13,6 +13,7 @@ import tracemalloc
 import uuid
 
 from bench import report
+from bench.setup import django_against, signed_in_staff_client, sizes_from_env
 from tests.dynalite import Dynalite
 
 SIZES = (100, 1000, 5000)
@@ -97,22 +98,16 @@ def measure(fn, repeat):
 
 
 def run():
-    sizes = sorted(int(s) for s in os.environ.get("BENCH_AUDIT_SIZES", ",".join(map(str, SIZES))).split(","))
+    sizes = sizes_from_env("BENCH_AUDIT_SIZES", SIZES)
     repeat = int(os.environ.get("BENCH_AUDIT_REPEAT", "3"))
     lines = []
     with Dynalite() as server:
-        from bench.setup import django_against
-
         django_against(server.endpoint, suffix=uuid.uuid4().hex[:8])
         from django.conf import settings
-        from django.test import Client
 
         from events.models import Event
-        from scc import operators
 
-        operators.add_operator(username="bench", role="staff", password="bench password 123")
-        client = Client()
-        assert client.post("/login/", {"username": "bench", "password": "bench password 123"}).status_code == 302
+        client = signed_in_staff_client()
         raw = Event._get_connection().connection.client
 
         def page():

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from bench import report
 from bench.audit import measure, seed
+from bench.setup import django_against, signed_in_staff_client, sizes_from_env
 from tests.dynalite import Dynalite
 
 SIZES = (100, 1000, 5000)
@@ -115,23 +116,17 @@ def _fill_event(client, table, event_id):
 
 
 def run():
-    sizes = sorted(int(s) for s in os.environ.get("BENCH_SCALING_SIZES", ",".join(map(str, SIZES))).split(","))
+    sizes = sizes_from_env("BENCH_SCALING_SIZES", SIZES)
     repeat = int(os.environ.get("BENCH_SCALING_REPEAT", "3"))
     lines = []
     with Dynalite() as server:
-        from bench.setup import django_against
-
         django_against(server.endpoint, suffix=uuid.uuid4().hex[:8])
         from django.conf import settings
-        from django.test import Client
 
         from events.models import Event
         from events.selectors import DISPATCH_ATTRIBUTES
-        from scc import operators
 
-        operators.add_operator(username="bench", role="staff", password="bench password 123")
-        client = Client()
-        assert client.post("/login/", {"username": "bench", "password": "bench password 123"}).status_code == 302
+        client = signed_in_staff_client()
         raw = Event._get_connection().connection.client
         table = settings.EVENTS_TABLE
 

@@ -23,3 +23,19 @@ def django_against(endpoint, *, suffix):
     from scc.dynamodb import create_missing_tables
 
     create_missing_tables(report=lambda line: None)
+
+
+def sizes_from_env(name, default):
+    """Table sizes to run, e.g. BENCH_AUDIT_SIZES=100,1000 for a quick run."""
+    return sorted(int(size) for size in os.environ.get(name, ",".join(map(str, default))).split(","))
+
+
+def signed_in_staff_client():
+    from django.test import Client
+
+    from scc import operators
+
+    operators.add_operator(username="bench", role="staff", password="bench password 123")
+    client = Client()
+    assert client.post("/login/", {"username": "bench", "password": "bench password 123"}).status_code == 302
+    return client
