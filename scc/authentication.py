@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.utils import timezone
 
-from scc import operators
+from scc import operators, ratelimit
 
 SESSION_KEY = "scc_operator"
 TOKEN_SALT = "scc.api-token"
@@ -43,12 +43,25 @@ def authenticate(*, username, password):
         # One hash with the default hasher, as a wrong password costs (Django's ModelBackend does the
         # same); a cached dummy hash made the first unknown-user attempt of each process cost two.
         make_password(password)
+        if username and not _unknown_username_attempt_allowed(username):
+            raise AccountLocked(None)
         raise InvalidCredentials(InvalidCredentials.message)
     if not check_password(password, principal.password_hash):
         operators.record_failed_login(username)
         raise InvalidCredentials(InvalidCredentials.message)
     operators.clear_failed_logins(operator)
     return principal
+
+
+def _unknown_username_attempt_allowed(username):
+    # Unknown usernames "lock" after the same number of failures as real accounts, so the
+    # answers never tell whether a username exists. Counted like rate limits, in DynamoDB.
+    return ratelimit.allow(
+        bucket="login",
+        client=username,
+        limit=settings.LOGIN_MAX_FAILURES,
+        window_seconds=settings.LOGIN_LOCKOUT_SECONDS,
+    )
 
 
 def fingerprint(principal):

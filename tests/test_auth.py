@@ -190,3 +190,12 @@ def test_break_glass_locks_too(tables, break_glass):
 def test_no_break_glass_without_env(tables, settings):
     settings.ADMIN_PASS_HASH = ""
     assert api_login(Client(), {"username": "admin", "password": "anything"}).status_code == 401
+
+
+def test_unknown_usernames_lock_like_real_ones_so_answers_reveal_nothing(admin_user):
+    real = [api_login(Client(), {"username": "alice", "password": "wrong"}) for _ in range(6)]
+    ghost = [api_login(Client(), {"username": "ghost", "password": "wrong"}) for _ in range(6)]
+    assert [r.status_code for r in real] == [r.status_code for r in ghost] == [401] * 5 + [429]
+    assert real[-1].json() == ghost[-1].json()
+    assert operators.get_operator("ghost") is None
+    assert [op.username for op in operators.list_operators()] == ["alice"]
