@@ -23,7 +23,8 @@ window.SCC = (function () {
     var parts = [body.error];
     if (body.fields) {
       Object.keys(body.fields).forEach(function (name) {
-        parts.push(name.replace("_", " ") + ": " + body.fields[name].join(" "));
+        var label = name.replace("_", " ");
+        parts.push(label.charAt(0).toUpperCase() + label.slice(1) + ": " + body.fields[name].join(" "));
       });
     }
     return parts.join(" ");
