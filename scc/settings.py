@@ -43,7 +43,6 @@ if URL_PREFIX and not URL_PREFIX.startswith("/"):
     raise ImproperlyConfigured("SCC_URL_PREFIX must start with '/', e.g. /_staging.")
 
 INSTALLED_APPS = [
-    "django.contrib.contenttypes",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "scc",
