@@ -28,7 +28,7 @@ class Operator(Model):
     role = UnicodeAttribute(null=True)
     password_hash = UnicodeAttribute(null=True)
     disabled = BooleanAttribute(default=False)
-    failed_logins = NumberAttribute(default=0)
+    failed_logins = NumberAttribute(default=0)  # a count, not money: ints round-trip exactly
     locked_until = UnicodeAttribute(null=True)  # UTC ISO 8601
     created_at = UnicodeAttribute(null=True)
 

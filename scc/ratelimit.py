@@ -21,6 +21,7 @@ class RateLimitCounter(Model):
         table_name = "scc-operators"
 
     username = UnicodeAttribute(hash_key=True)  # the operators table's key
+    # Counts, not money: NumberAttribute round-trips ints exactly (floats never enter).
     window = NumberAttribute(null=True)
     hits = NumberAttribute(null=True)
 
