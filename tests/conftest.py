@@ -1,3 +1,4 @@
+import json
 import os
 import uuid
 
@@ -77,6 +78,27 @@ def staff_client(staff_user):
 
 def token_for(username):
     return authentication.make_token(operators.principal_for(username))[0]
+
+
+@pytest.fixture
+def api(admin_user):
+    """An admin's JSON API client (Bearer token: no CSRF)."""
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
+
+
+def post_json(client, url, body):
+    """POST a body as JSON; bytes and str go as they are (malformed-body tests)."""
+    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    return client.post(url, data, content_type="application/json")
+
+
+def browser_sign_in(page, base_url, username="alice"):
+    """Sign in through the login form and land on the dispatch page."""
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Dispatch", exact=True)).to_be_visible()
 
 
 @pytest.fixture

@@ -11,16 +11,8 @@ from playwright.sync_api import expect
 
 from events.models import Event
 from scc import operators
-from tests.conftest import PASSWORD, token_for
+from tests.conftest import PASSWORD, browser_sign_in, token_for
 from tests.factories import event_item, legacy_payment, patron
-
-
-def sign_in(page, app_server, username):
-    page.goto(f"{app_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dispatch", exact=True)).to_be_visible()
 
 
 def log(username, **body):
@@ -47,7 +39,7 @@ def ledger(admin_user, raw_table):
 
 
 def test_filter_by_operator_and_download_csv(ledger, app_server, page):
-    sign_in(page, app_server, "alice")
+    browser_sign_in(page, app_server.url, "alice")
     page.get_by_role("link", name="Audit").click()
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
     expect(page.get_by_text("Showing 1–3 of 3")).to_be_visible()
@@ -69,7 +61,7 @@ def test_filter_by_operator_and_download_csv(ledger, app_server, page):
 
 
 def test_void_button_asks_for_a_reason_and_marks_the_payment(ledger, app_server, page):
-    sign_in(page, app_server, "alice")
+    browser_sign_in(page, app_server.url, "alice")
     page.goto(f"{app_server.url}/events/sunset/")
     ada_row = page.locator("#ledger tbody tr", has_text="Ada Lovelace")
     ada_row.get_by_role("button", name="Void").click()

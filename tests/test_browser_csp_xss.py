@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import browser_sign_in
 from tests.factories import event_item, patron, payment_record
 
 PID = str(uuid.UUID(int=7))
@@ -45,14 +45,6 @@ def watched(page):
     return page
 
 
-def sign_in(page, app_server):
-    page.goto(f"{app_server.url}/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dispatch", exact=True)).to_be_visible()
-
-
 def test_every_page_without_csp_violations_or_console_errors(admin_user, raw_table, app_server, watched):
     page = watched
     raw_table.put(
@@ -63,7 +55,7 @@ def test_every_page_without_csp_violations_or_console_errors(admin_user, raw_tab
             payment_ids={"SS": [PID]},
         )
     )
-    sign_in(page, app_server)  # the login page, then dispatch
+    browser_sign_in(page, app_server.url)  # the login page, then dispatch
 
     page.get_by_role("button", name="Log Payment").click()
     dialog = page.get_by_role("dialog")
@@ -135,7 +127,7 @@ def test_stored_html_shows_as_text_and_never_runs(admin_user, raw_table, app_ser
             audit={"L": [audit]},
         )
     )
-    sign_in(page, app_server)
+    browser_sign_in(page, app_server.url)
     assert_shown_as_text(page, title, location)
     page.get_by_role("button", name="Log Payment").click()
     expect(page.get_by_role("dialog").get_by_label("Patron", exact=True)).to_contain_text(name)

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from events.models import Event
-from tests.conftest import PASSWORD
+from tests.conftest import browser_sign_in
 from tests.factories import event_item, patron
 
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
@@ -20,11 +20,7 @@ def dispatch(admin_user, raw_table, app_server, page):
             roster=[patron("p1", "Ada Lovelace", "ada@example.com"), patron("p2", "Grace Hopper")],
         )
     )
-    page.goto(f"{app_server.url}/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dispatch", exact=True)).to_be_visible()
+    browser_sign_in(page, app_server.url)
     return page
 
 

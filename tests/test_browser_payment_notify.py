@@ -10,7 +10,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from events.models import Event
-from tests.conftest import PASSWORD
+from tests.conftest import browser_sign_in
 from tests.factories import event_item, patron, payment_record
 
 PID = str(uuid.UUID(int=1))
@@ -28,11 +28,7 @@ def signed_in(admin_user, raw_table, app_server, page):
             payment_ids={"SS": [PID]},
         )
     )
-    page.goto(f"{app_server.url}/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dispatch", exact=True)).to_be_visible()
+    browser_sign_in(page, app_server.url)
     return page
 
 

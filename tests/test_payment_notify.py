@@ -10,7 +10,7 @@ from django.test import Client
 from events import selectors
 from events.models import Event
 from payments import services
-from tests.conftest import signed_in_client, token_for
+from tests.conftest import post_json, signed_in_client, token_for
 from tests.factories import event_item, legacy_payment, patron, payment_record
 
 URL = "/api/payment-notify"
@@ -49,14 +49,8 @@ def event(raw_table):
     return "ev-1"
 
 
-@pytest.fixture
-def api(admin_user):
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
-
-
 def post(client, body):
-    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-    return client.post(URL, data, content_type="application/json")
+    return post_json(client, URL, body)
 
 
 def body(**overrides):

@@ -13,10 +13,8 @@ import uuid
 import boto3
 import pytest
 from aiosmtpd.controller import Controller
-from django.test import Client
 from moto.server import ThreadedMotoServer
 
-from tests.conftest import token_for
 from tests.factories import event_item, patron
 
 URL = "/api/payment-notify"
@@ -50,11 +48,6 @@ def event(raw_table):
         )
     )
     return "ev-1"
-
-
-@pytest.fixture
-def api(admin_user):
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
 
 
 def notify(client, **extra):

@@ -1,23 +1,13 @@
-import json
 import threading
 import uuid
 
 import pytest
 from django.test import Client
 
-from tests.conftest import signed_in_client, token_for
+from tests.conftest import post_json, signed_in_client, token_for
 from tests.factories import event_item, legacy_payment, patron
 
 URL = "/api/payment-void"
-
-
-@pytest.fixture
-def api(admin_user):
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
-
-
-def post(client, url, body):
-    return client.post(url, json.dumps(body), content_type="application/json")
 
 
 @pytest.fixture
@@ -34,12 +24,12 @@ def paid(api, raw_table):
     )
     pid = str(uuid.uuid4())
     body = {"event_id": "ev-1", "patron_id": "p1", "amount": "45.00", "payment_id": pid}
-    assert post(api, "/api/payment-log", body).status_code == 201
+    assert post_json(api, "/api/payment-log", body).status_code == 201
     return pid
 
 
 def void(client, pid, **overrides):
-    return post(client, URL, {"event_id": "ev-1", "payment_id": pid, "reason": "double charge", **overrides})
+    return post_json(client, URL, {"event_id": "ev-1", "payment_id": pid, "reason": "double charge", **overrides})
 
 
 def test_void_appends_a_negative_record_and_audit_entry_in_one_write(api, paid, raw_table):
@@ -189,7 +179,7 @@ def test_void_that_would_exceed_400kb_is_507_and_unchanged(api, raw_table):
         )
     )
     before = raw_table.get("big")
-    response = post(api, URL, {"event_id": "big", "payment_id": pid, "reason": "y" * 1000})
+    response = post_json(api, URL, {"event_id": "big", "payment_id": pid, "reason": "y" * 1000})
     assert response.status_code == 507 and "400 KB" in response.json()["error"]
     assert raw_table.get("big") == before
 

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from events.models import Event
-from tests.conftest import token_for
+from tests.conftest import post_json, token_for
 from tests.factories import event_item, patron
 
 PID = str(uuid.UUID(int=7))
@@ -40,30 +40,30 @@ def api(admin_user, raw_table):
     return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
 
 
-def post(client, url, body):
-    return client.post(url, json.dumps(body), content_type="application/json")
-
-
 def test_payment_log_is_one_getitem_and_one_updateitem_on_events(api, wire):
     wire.clear()
-    response = post(api, "/api/payment-log", {"event_id": "ev-1", "patron_id": "p1", "amount": "45", "payment_id": PID})
+    response = post_json(
+        api, "/api/payment-log", {"event_id": "ev-1", "patron_id": "p1", "amount": "45", "payment_id": PID}
+    )
     assert response.status_code == 201
     assert wire == {("GetItem", "operators"): 1, ("GetItem", "events"): 1, ("UpdateItem", "events"): 1}
 
 
 def test_payment_log_replay_writes_nothing(api, wire):
     body = {"event_id": "ev-1", "patron_id": "p1", "amount": "45", "payment_id": PID}
-    assert post(api, "/api/payment-log", body).status_code == 201
+    assert post_json(api, "/api/payment-log", body).status_code == 201
     wire.clear()
-    assert post(api, "/api/payment-log", body).status_code == 200
+    assert post_json(api, "/api/payment-log", body).status_code == 200
     assert wire == {("GetItem", "operators"): 1, ("GetItem", "events"): 2}
 
 
 @pytest.mark.parametrize("url", ["/api/payment-void", "/api/payment-notify"])
 def test_void_and_notify_are_one_read_and_one_write(api, wire, url):
-    assert post(api, "/api/payment-log", {"event_id": "ev-1", "patron_id": "p1", "amount": "45", "payment_id": PID})
+    assert post_json(
+        api, "/api/payment-log", {"event_id": "ev-1", "patron_id": "p1", "amount": "45", "payment_id": PID}
+    )
     wire.clear()
-    response = post(api, url, {"event_id": "ev-1", "payment_id": PID, "reason": "duplicate"})
+    response = post_json(api, url, {"event_id": "ev-1", "payment_id": PID, "reason": "duplicate"})
     assert response.status_code in (200, 201), response.content
     assert wire == {("GetItem", "operators"): 1, ("GetItem", "events"): 1, ("UpdateItem", "events"): 1}
 
