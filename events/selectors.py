@@ -33,12 +33,7 @@ def get_event(*, event_id, consistent=True, attributes=None):
 
 def public_event(*, event_id):
     """The event with only its public attributes, or None when there is no such item."""
-    if not is_valid_event_id(event_id):
-        return None
-    try:
-        return Event.get(event_id, consistent_read=True, attributes_to_get=PUBLIC_ATTRIBUTES)
-    except DoesNotExist:
-        return None
+    return get_event(event_id=event_id, consistent=True, attributes=PUBLIC_ATTRIBUTES)
 
 
 @dataclass(frozen=True)
@@ -71,20 +66,16 @@ def _summary(item):
 
 
 def _scan_summaries():
-    # A raw Scan: building PynamoDB models of every payment list only to sum amounts cost more than the Scan.
-    connection = Event._get_connection().connection
-    names = {f"#a{i}": name for i, name in enumerate(DISPATCH_ATTRIBUTES)}
-    kwargs = {
-        "TableName": Event.Meta.table_name,
-        "ProjectionExpression": ", ".join(names),
-        "ExpressionAttributeNames": names,
-    }
+    # Raw items from PynamoDB's connection (its errors, retries and projection): building models
+    # of every payment list only to sum the amounts cost more than the Scan itself.
+    connection = Event._get_connection()
+    start = None
     while True:
-        page = connection.client.scan(**kwargs)
+        page = connection.scan(attributes_to_get=DISPATCH_ATTRIBUTES, exclusive_start_key=start)
         yield from (_summary(item) for item in page.get("Items", []))
-        if not page.get("LastEvaluatedKey"):
+        start = page.get("LastEvaluatedKey")
+        if not start:
             return
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def dispatch_events(*, now=None):

@@ -63,3 +63,12 @@ def test_csrf_failure_page_is_our_own(tables):
     response = Client(enforce_csrf_checks=True).post("/g/ev-1/waiver", {"full_name": "A"})
     assert response.status_code == 403
     assert "Please try again" in response.content.decode()
+
+
+def test_dispatch_page_is_503_when_only_the_events_table_fails(admin_user, settings):
+    client = signed_in_client(admin_user)
+    settings.EVENTS_TABLE = "no-such-table"
+    bind_models()
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.content.decode()
