@@ -8,6 +8,7 @@ from pynamodb.expressions.condition import size
 
 from events import ledger, selectors
 from events.models import AuditEntry, Event, Patron
+from scc.dynamodb import is_condition_failure, is_item_too_large
 
 # A charter boat's roster, not a stadium's: also keeps the item well under DynamoDB's 400 KB.
 ROSTER_CAP = 500
@@ -69,12 +70,7 @@ def _on_roster(event, key):
 
 
 def _read_for_signing(event_id):
-    if not selectors.is_valid_event_id(event_id):
-        return None
-    try:
-        return Event.get(event_id, consistent_read=True, attributes_to_get=SIGNING_ATTRIBUTES)
-    except Event.DoesNotExist:
-        return None
+    return selectors.get_event(event_id=event_id, consistent=True, attributes=SIGNING_ATTRIBUTES)
 
 
 def _refusal(event, key):
@@ -134,14 +130,9 @@ def sign_waiver(*, event_id, full_name, email, phone=None):
             condition=condition,
         )
     except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(exc):
             raise _refusal(_read_for_signing(event_id), key) or WaiverError() from exc
-        if exc.cause_response_code == "ValidationException" and _is_item_too_large(exc):
+        if is_item_too_large(exc):
             raise EventTooLarge() from exc
         raise
     return patron
-
-
-def _is_item_too_large(exc):
-    message = (exc.cause_response_message or "").lower()
-    return "item size" in message and "exceed" in message

@@ -23,6 +23,7 @@ from payments.errors import (
     PaymentConflict,
     PaymentNotFound,
 )
+from scc.dynamodb import is_condition_failure, is_item_too_large
 
 logger = logging.getLogger(__name__)
 
@@ -38,16 +39,6 @@ def now_iso():
     return timezone.now().isoformat(timespec="milliseconds")
 
 
-def _is_condition_failure(exc):
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
-
-
-def _is_item_too_large(exc):
-    return getattr(exc, "cause_response_code", None) == "ValidationException" and "size" in str(
-        getattr(exc, "cause_response_message", "") or exc
-    )
-
-
 def _same_payment(record, *, patron_id, amount, notes):
     return (
         record.kind in (None, "payment")
@@ -57,8 +48,16 @@ def _same_payment(record, *, patron_id, amount, notes):
     )
 
 
+def _locate_payment(event, payment_id):
+    """(index in `payments`, record) or (None, None). The index is what the UpdateItem addresses."""
+    for index, record in enumerate(ledger.payments(event)):
+        if record.payment_id == payment_id:
+            return index, record
+    return None, None
+
+
 def _find_payment(event, payment_id):
-    return next((r for r in ledger.payments(event) if r.payment_id == payment_id), None)
+    return _locate_payment(event, payment_id)[1]
 
 
 def _replay(event, *, payment_id, patron_id, amount, notes):
@@ -98,9 +97,9 @@ def _append_to_ledger(*, event_id, record, entry):
             condition=Event.event_id.exists() & ~Event.payment_ids.contains(record.payment_id),
         )
     except UpdateError as exc:
-        if _is_item_too_large(exc):
+        if is_item_too_large(exc):
             raise ItemTooLarge(ITEM_FULL) from exc
-        if _is_condition_failure(exc):
+        if is_condition_failure(exc):
             return None
         raise
     return updated
@@ -244,14 +243,6 @@ class NotifyResult:
 MARK_SENT_ATTEMPTS = 3
 
 
-def _locate_payment(event, payment_id):
-    """(index in `payments`, record) or (None, None). The index is what the UpdateItem addresses."""
-    for index, record in enumerate(ledger.payments(event)):
-        if record.payment_id == payment_id:
-            return index, record
-    return None, None
-
-
 def _notify_recipient(event, record, payment_id):
     """The roster patron to email about this record, or a PaymentError saying why there is none."""
     if record is None:
@@ -335,12 +326,12 @@ def _mark_sent(*, operator, event, index, payment_id, to, resend):
                 condition=Event.event_id.exists() & (Event.payments[index].payment_id == payment_id),
             )
         except UpdateError as exc:
-            if _is_item_too_large(exc):
+            if is_item_too_large(exc):
                 raise ItemTooLarge(
                     f"The confirmation was emailed to {to}, but this event's record is full (DynamoDB's 400 KB "
                     "item limit), so it could not be marked as sent."
                 ) from exc
-            if not _is_condition_failure(exc):
+            if not is_condition_failure(exc):
                 raise
             event = selectors.get_event(event_id=event.event_id, consistent=True)
             index = None if event is None else _locate_payment(event, payment_id)[0]

@@ -88,3 +88,14 @@ def is_reachable():
     except Exception:
         return False
     return True
+
+
+def is_condition_failure(exc):
+    """A write refused by its condition (PynamoDB's UpdateError and friends)."""
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def is_item_too_large(exc):
+    """A write refused because the item would pass DynamoDB's 400 KB limit; nothing was stored."""
+    message = (getattr(exc, "cause_response_message", None) or "").lower()
+    return getattr(exc, "cause_response_code", None) == "ValidationException" and "size" in message
