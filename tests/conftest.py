@@ -1,6 +1,7 @@
 import json
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings as django_settings
@@ -90,6 +91,25 @@ def post_json(client, url, body):
     """POST a body as JSON; bytes and str go as they are (malformed-body tests)."""
     data = body if isinstance(body, (bytes, str)) else json.dumps(body)
     return client.post(url, data, content_type="application/json")
+
+
+@contextmanager
+def events_table_calls(table_name):
+    """Collects (operation, ConsistentRead) for each request to `table_name` made inside the block."""
+    from events.models import Event
+
+    client = Event._get_connection().connection.client
+    calls = []
+
+    def record(params, model, **kwargs):
+        if params.get("TableName") == table_name:
+            calls.append((model.name, params.get("ConsistentRead")))
+
+    client.meta.events.register("provide-client-params.dynamodb.*", record, unique_id="events-table-calls")
+    try:
+        yield calls
+    finally:
+        client.meta.events.unregister("provide-client-params.dynamodb.*", unique_id="events-table-calls")
 
 
 def browser_sign_in(page, base_url, username="alice"):

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from events.models import Event
-from tests.conftest import post_json, signed_in_client, token_for
+from tests.conftest import events_table_calls, post_json, signed_in_client, token_for
 from tests.factories import event_item, legacy_payment, patron
 
 URL = "/api/payment-log"
@@ -215,18 +215,8 @@ def test_session_needs_csrf_token_bearer_does_not(admin_user, event):
 
 
 def test_exactly_one_consistent_get_and_one_update_on_the_events_table(api, event, settings):
-    client = Event._get_connection().connection.client
-    calls = []
-
-    def record(params, model, **kwargs):
-        if params.get("TableName") == settings.EVENTS_TABLE:
-            calls.append((model.name, params.get("ConsistentRead")))
-
-    client.meta.events.register("provide-client-params.dynamodb.*", record)
-    try:
+    with events_table_calls(settings.EVENTS_TABLE) as calls:
         assert post(api, body()).status_code == 201
-    finally:
-        client.meta.events.unregister("provide-client-params.dynamodb.*", record)
     assert calls == [("GetItem", True), ("UpdateItem", None)]
 
 

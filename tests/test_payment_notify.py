@@ -8,9 +8,8 @@ from django.core import mail
 from django.test import Client
 
 from events import selectors
-from events.models import Event
 from payments import services
-from tests.conftest import post_json, signed_in_client, token_for
+from tests.conftest import events_table_calls, post_json, signed_in_client, token_for
 from tests.factories import event_item, legacy_payment, patron, payment_record
 
 URL = "/api/payment-notify"
@@ -266,18 +265,8 @@ def test_session_needs_csrf_token(admin_user, event):
 
 
 def test_one_consistent_get_and_one_update(api, event, settings):
-    client = Event._get_connection().connection.client
-    calls = []
-
-    def record(params, model, **kwargs):
-        if params.get("TableName") == settings.EVENTS_TABLE:
-            calls.append((model.name, params.get("ConsistentRead")))
-
-    client.meta.events.register("provide-client-params.dynamodb.*", record)
-    try:
+    with events_table_calls(settings.EVENTS_TABLE) as calls:
         assert post(api, body()).status_code == 200
-    finally:
-        client.meta.events.unregister("provide-client-params.dynamodb.*", record)
     assert calls == [("GetItem", True), ("UpdateItem", None)]
 
 
