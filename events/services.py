@@ -9,6 +9,7 @@ from pynamodb.expressions.condition import size
 from events import ledger, selectors
 from events.models import AuditEntry, Event, Patron
 from scc.dynamodb import is_condition_failure, is_item_too_large
+from scc.vocabulary import AuditAction
 
 # A charter boat's roster, not a stadium's: also keeps the item well under DynamoDB's 400 KB.
 ROSTER_CAP = 500
@@ -16,8 +17,6 @@ ROSTER_CAP = 500
 # Audit `operator` for writes made by patrons themselves on the public waiver page.
 # Parentheses cannot appear in an operator username, so it never names a real operator.
 PUBLIC_OPERATOR = "(patron)"
-
-WAIVER_SIGNED = "waiver.signed"
 
 SIGNING_ATTRIBUTES = ["event_id", "starts_at", "roster", "roster_emails"]
 
@@ -109,7 +108,7 @@ def sign_waiver(*, event_id, full_name, email, phone=None):
     entry = AuditEntry(
         at=signed_at,
         operator=PUBLIC_OPERATOR,
-        action=WAIVER_SIGNED,
+        action=AuditAction.WAIVER_SIGNED,
         patron_id=patron.patron_id,
         detail=f"{full_name} signed the waiver on the public page.",
     )

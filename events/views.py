@@ -4,6 +4,7 @@ from django.shortcuts import render
 from events import ledger, selectors
 from events.serializers import event_json
 from scc.api import ApiError, api_view, ok
+from scc.operators import Role
 from scc.permissions import staff_required
 
 
@@ -49,7 +50,7 @@ def event_detail(request, event_id):
     return render(request, "events/event_detail.html", context)
 
 
-@api_view(methods=["GET"], role="staff")
+@api_view(methods=["GET"], role=Role.STAFF)
 def api_event(request, event_id):
     event = selectors.get_event(event_id=event_id)
     if event is None:

@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from events.ledger import ZERO
 from events.models import Event, money
+from scc.vocabulary import NEEDS_ATTENTION, AuditAction
 
 AUDIT_ATTRIBUTES = ["event_id", "title", "roster", "payments", "audit"]
-ACTIONS = ("payment.logged", "payment.voided", "email.sent", "email.failed", "waiver.signed")
-PAYMENT_ACTIONS = ("payment.logged", "payment.voided")
+PAYMENT_ACTIONS = (AuditAction.PAYMENT_LOGGED, AuditAction.PAYMENT_VOIDED, AuditAction.PAYMENT_REFUNDED)
 PER_PAGE = 50
 SCAN_PAGE_SIZE = 100  # items per Scan page: bounds memory on any backend (AWS caps pages at 1 MB too)
 _UNDATED = datetime.min.replace(tzinfo=UTC)
@@ -36,6 +36,10 @@ class AuditRow:
     payment_id: str | None
     detail: str
     legacy: bool = False
+
+    @property
+    def needs_attention(self):
+        return self.action in NEEDS_ATTENTION
 
     @property
     def sort_key(self):
@@ -86,10 +90,10 @@ class AuditTotals:
         return self.paid + self.voided
 
     def add(self, row):
-        if row.action == "payment.logged":
+        if row.action == AuditAction.PAYMENT_LOGGED:
             self.payments += 1
             self.paid += row.amount or ZERO
-        elif row.action == "payment.voided":
+        elif row.action == AuditAction.PAYMENT_VOIDED:
             self.voids += 1
             self.voided += row.amount or ZERO
 
@@ -171,7 +175,7 @@ def event_rows(event):
                     at=record.timestamp or "",
                     moment=parse_time(record.timestamp),
                     operator=record.operator or "",
-                    action="payment.logged",
+                    action=AuditAction.PAYMENT_LOGGED,
                     event_id=event.event_id,
                     event_title=title,
                     patron_id=record.patron_id,

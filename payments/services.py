@@ -13,7 +13,7 @@ from django.utils import timezone
 from pynamodb.exceptions import UpdateError
 
 from events import ledger, selectors
-from events.models import AuditEntry, Event, PaymentRecord
+from events.models import AuditEntry, Event, PaymentRecord, RecordKind
 from payments import emails
 from payments.errors import (
     EmailNotSent,
@@ -24,6 +24,7 @@ from payments.errors import (
     PaymentNotFound,
 )
 from scc.dynamodb import is_condition_failure, is_item_too_large
+from scc.vocabulary import AuditAction
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def now_iso():
 
 def _same_payment(record, *, patron_id, amount, notes):
     return (
-        record.kind in (None, "payment")
+        record.kind in (None, RecordKind.PAYMENT)
         and record.patron_id == patron_id
         and record.amount_money == amount
         and (record.notes or "") == (notes or "")
@@ -134,12 +135,12 @@ def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=N
         amount=amount,
         notes=notes or "",
         email_sent=False,
-        kind="payment",
+        kind=RecordKind.PAYMENT,
     )
     entry = AuditEntry(
         at=at,
         operator=operator.username,
-        action="payment.logged",
+        action=AuditAction.PAYMENT_LOGGED,
         payment_id=payment_id,
         patron_id=patron_id,
         amount=amount,
@@ -209,13 +210,13 @@ def void_payment(*, operator, event_id, payment_id, reason):
         amount=amount,
         notes=reason,
         email_sent=False,
-        kind="void",
+        kind=RecordKind.VOID,
         voids=payment_id,
     )
     entry = AuditEntry(
         at=at,
         operator=operator.username,
-        action="payment.voided",
+        action=AuditAction.PAYMENT_VOIDED,
         payment_id=void_id,
         patron_id=original.patron_id,
         amount=amount,
@@ -284,7 +285,7 @@ def _record_email_failure(*, operator, event_id, record, reason):
     entry = AuditEntry(
         at=now_iso(),
         operator=operator.username,
-        action="email.failed",
+        action=AuditAction.EMAIL_FAILED,
         payment_id=record.payment_id,
         patron_id=record.patron_id,
         detail=reason,
@@ -310,7 +311,7 @@ def _mark_sent(*, operator, event, index, payment_id, to, resend):
         entry = AuditEntry(
             at=at,
             operator=operator.username,
-            action="email.sent",
+            action=AuditAction.EMAIL_SENT,
             payment_id=payment_id,
             patron_id=event.payments[index].patron_id,
             detail=("Resent to " if resend else "Sent to ") + to,

@@ -5,6 +5,7 @@ from payments import services
 from payments.errors import EmailNotSent, PaymentError
 from payments.forms import PaymentLogForm, PaymentNotifyForm, PaymentVoidForm
 from scc.api import ApiError, api_view, ok, parse_json_object
+from scc.operators import Role
 
 
 def _validated(form_class, request):
@@ -21,7 +22,7 @@ def _call(service, **kwargs):
         raise ApiError(exc.status, exc.message, fields=exc.fields) from None
 
 
-@api_view(methods=["POST"], role="admin")
+@api_view(methods=["POST"], role=Role.ADMIN)
 def payment_log(request):
     data = _validated(PaymentLogForm, request)
     result = _call(services.log_payment, operator=request.operator, **data)
@@ -32,14 +33,14 @@ def payment_log(request):
     )
 
 
-@api_view(methods=["POST"], role="admin")
+@api_view(methods=["POST"], role=Role.ADMIN)
 def payment_void(request):
     data = _validated(PaymentVoidForm, request)
     result = _call(services.void_payment, operator=request.operator, **data)
     return ok(status=201, payment=payment_json(result.payment), totals=result.totals.as_json())
 
 
-@api_view(methods=["POST"], role="admin")
+@api_view(methods=["POST"], role=Role.ADMIN)
 def payment_notify(request):
     data = _validated(PaymentNotifyForm, request)
     try:

@@ -9,6 +9,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from scc.authentication import get_principal
+from scc.operators import Role
 
 
 class ApiError(Exception):
@@ -89,7 +90,7 @@ def _csrf_failure(request):
 def api_view(*, methods, role=None):
     """Wrap a JSON view: method check, authentication, role, CSRF for sessions, ApiError.
 
-    role: None (anyone), "staff" (staff or admin) or "admin".
+    role: None (anyone), Role.STAFF (staff or admin) or Role.ADMIN.
     """
 
     def decorator(view):
@@ -105,7 +106,7 @@ def api_view(*, methods, role=None):
                     principal = get_principal(request)
                     if principal is None:
                         return error_response(401, "Authentication required: sign in or send a Bearer token.")
-                    if role == "admin" and not principal.is_admin:
+                    if role == Role.ADMIN and not principal.is_admin:
                         return error_response(403, "This action needs the admin role.")
                     if not request.is_bearer and request.method not in ("GET", "HEAD", "OPTIONS"):
                         reason = _csrf_failure(request)

@@ -14,7 +14,15 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.models import Model
 
-ROLES = ("admin", "staff")
+from scc.vocabulary import Vocabulary, register
+
+
+@register("role")
+class Role(Vocabulary):
+    ADMIN = "admin", "Admin"  # everything
+    STAFF = "staff", "Staff"  # reads pages, the audit trail and CSV; every write is refused
+
+
 BREAK_GLASS_USERNAME = "admin"
 
 
@@ -25,7 +33,7 @@ class Operator(Model):
         table_name = "scc-operators"
 
     username = UnicodeAttribute(hash_key=True)
-    role = UnicodeAttribute(null=True)
+    role = UnicodeAttribute(null=True)  # a Role
     password_hash = UnicodeAttribute(null=True)
     disabled = BooleanAttribute(default=False)
     failed_logins = NumberAttribute(default=0)  # a count, not money: ints round-trip exactly
@@ -47,7 +55,7 @@ class Principal:
 
     @property
     def is_admin(self):
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
 
 def validate_username(username):
@@ -77,10 +85,10 @@ def principal_for(username, operator=None):
     Pass `operator` when it is already loaded, to save a read.
     """
     if username == BREAK_GLASS_USERNAME and settings.ADMIN_PASS_HASH:
-        return Principal(username, "admin", settings.ADMIN_PASS_HASH)
+        return Principal(username, Role.ADMIN, settings.ADMIN_PASS_HASH)
     if operator is None:
         operator = get_operator(username, attributes=PRINCIPAL_ATTRIBUTES)
-    if operator is None or operator.disabled or not operator.password_hash or operator.role not in ROLES:
+    if operator is None or operator.disabled or not operator.password_hash or not Role.has(operator.role):
         return None
     return Principal(operator.username, operator.role, operator.password_hash)
 
@@ -88,8 +96,8 @@ def principal_for(username, operator=None):
 def add_operator(*, username, role, password):
     validate_username(username)
     validate_password(password)
-    if role not in ROLES:
-        raise OperatorError(f"Role must be one of {', '.join(ROLES)}.")
+    if not Role.has(role):
+        raise OperatorError(f"Role must be one of {', '.join(Role)}.")
     operator = Operator(
         username,
         role=role,
@@ -135,7 +143,7 @@ def set_disabled(*, username, disabled=True):
 
 def list_operators():
     # The table also holds rate-limit counters (scc.ratelimit); they have no role.
-    return sorted((op for op in Operator.scan() if op.role in ROLES), key=lambda op: op.username)
+    return sorted((op for op in Operator.scan() if Role.has(op.role)), key=lambda op: op.username)
 
 
 # Lockout -------------------------------------------------------------------

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add", help="Add an operator.")
         add.add_argument("username")
-        add.add_argument("--role", choices=operators.ROLES, default="staff")
+        add.add_argument("--role", choices=[role.value for role in operators.Role], default=operators.Role.STAFF.value)
         add.add_argument("--password-stdin", action="store_true", help="Read the password from standard input.")
         sub.add_parser("list", help="List operators.")
         for name in ("disable", "enable"):
