@@ -32,6 +32,7 @@ def event_detail(request, event_id):
     event = selectors.get_event(event_id=event_id)
     if event is None:
         raise Http404("No such event.")
+    reckoning = ledger.reckon_event(event)
     voided = ledger.voided_payment_ids(event)
     patrons = {p.patron_id: p for p in ledger.roster(event)}
     ledger_rows = [
@@ -43,8 +44,8 @@ def event_detail(request, event_id):
         "starts_at": ledger.starts_at(event),
         "roster": ledger.roster(event),
         "ledger_rows": ledger_rows,
-        "balances": ledger.patron_balances(event),
-        "totals": ledger.totals(event),
+        "balances": reckoning.balances,
+        "totals": reckoning.totals,
         "audit": list(reversed(event.audit or [])),
     }
     return render(request, "events/event_detail.html", context)
