@@ -2,8 +2,9 @@ from django.http import Http404
 from django.shortcuts import render
 
 from events import ledger, selectors
+from events.errors import EventNotFound
 from events.serializers import event_json
-from scc.api import ApiError, api_view, ok
+from scc.api import api_view, ok
 from scc.operators import Role
 from scc.permissions import staff_required
 
@@ -55,5 +56,5 @@ def event_detail(request, event_id):
 def api_event(request, event_id):
     event = selectors.get_event(event_id=event_id)
     if event is None:
-        raise ApiError(404, f"No event with id {event_id!r}.")
+        raise EventNotFound(event_id)
     return ok(event=event_json(event))

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from events.ledger import ZERO
 from events.models import Event, money
+from scc import clock
 from scc.vocabulary import NEEDS_ATTENTION, AuditAction
 
 AUDIT_ATTRIBUTES = ["event_id", "title", "roster", "payments", "audit"]
@@ -128,19 +129,6 @@ class AuditPage:
         return self.number < self.num_pages
 
 
-def parse_time(value):
-    """A stored timestamp as an aware UTC datetime, or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)  # the table's timestamps are UTC
-    return moment.astimezone(UTC)
-
-
 def event_rows(event):
     """One event's audit rows, newest first: its audit entries plus one synthesized row per legacy record."""
     names = {p.patron_id: p.name for p in event.roster or []}
@@ -155,7 +143,7 @@ def event_rows(event):
         rows.append(
             AuditRow(
                 at=entry.at or "",
-                moment=parse_time(entry.at),
+                moment=clock.parse(entry.at),
                 operator=entry.operator or "",
                 action=entry.action or "",
                 event_id=event.event_id,
@@ -173,7 +161,7 @@ def event_rows(event):
             rows.append(
                 AuditRow(
                     at=record.timestamp or "",
-                    moment=parse_time(record.timestamp),
+                    moment=clock.parse(record.timestamp),
                     operator=record.operator or "",
                     action=AuditAction.PAYMENT_LOGGED,
                     event_id=event.event_id,

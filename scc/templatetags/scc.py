@@ -5,7 +5,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import json_script
 
-from scc import vocabulary
+from scc import clock, vocabulary
 
 register = template.Library()
 
@@ -46,10 +46,7 @@ def utc_iso_local(value):
     """A stored UTC ISO timestamp shown in the site's time zone."""
     if not value:
         return "—"
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+    moment = clock.parse(value)
+    if moment is None:
         return value
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.utc)
     return timezone.localtime(moment).strftime("%b %-d, %Y %-I:%M %p %Z")

@@ -4,6 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from scc import operators
+from scc.exceptions import DomainError
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         try:
             getattr(self, "handle_" + action.replace("-", "_"))(**options)
-        except operators.OperatorError as exc:
+        except DomainError as exc:
             raise CommandError(str(exc)) from exc
 
     def _password(self, from_stdin):
