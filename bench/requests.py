@@ -52,10 +52,10 @@ def run():
         from django.conf import settings
         from django.test import Client
 
-        from events.models import Event
         from scc import authentication, operators
+        from scc.dynamodb import raw_client
 
-        raw = Event._get_connection().connection.client
+        raw = raw_client()
         counter = WireCounter(raw, {settings.EVENTS_TABLE: "events", settings.OPERATORS_TABLE: "operators"})
         seed(raw, settings.EVENTS_TABLE, 0, EVENTS)
         item = event_item(0)

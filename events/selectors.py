@@ -7,6 +7,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from events import ledger
 from events.models import Event
+from scc import dynamodb
 
 DISPATCH_ATTRIBUTES = ["event_id", "title", "location", "starts_at", "price", "roster", "payments"]
 # What the public waiver page may know about an event: never the roster, payments or audit.
@@ -114,16 +115,8 @@ def raw_summary(item):
 
 
 def _scan_summaries():
-    # Raw items from PynamoDB's connection (its errors, retries and projection): building models
-    # of every payment list only to sum the amounts cost more than the Scan itself.
-    connection = Event._get_connection()
-    start = None
-    while True:
-        page = connection.scan(attributes_to_get=DISPATCH_ATTRIBUTES, exclusive_start_key=start)
-        yield from (raw_summary(item) for item in page.get("Items", []))
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return
+    # Raw items: building models of every payment list only to sum the amounts cost more than the Scan.
+    return (raw_summary(item) for item in dynamodb.scan_raw(Event, attributes=DISPATCH_ATTRIBUTES))
 
 
 def dispatch_events(*, now=None):
