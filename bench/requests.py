@@ -165,7 +165,7 @@ grow with the table. `tests/test_request_counts.py` fails if the main counts cha
 {chr(10).join(lines)}
 
 Payment-log is exactly one GetItem and one UpdateItem on the events table (the target), plus the
-operator GetItem every authenticated request makes: DESIGN requires a disabled operator's token to
+operator GetItem every authenticated request makes: the sign-in rules require a disabled operator's token to
 stop at once, so the operator is read (consistently, projected to role, password hash and disabled)
 on every request rather than cached.
 """

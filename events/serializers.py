@@ -1,4 +1,4 @@
-"""JSON shapes of DESIGN.md for events, patrons and payment records."""
+"""The API's JSON shapes for events, patrons and payment records: money as two-decimal strings, codes as stored."""
 
 from events import ledger
 from events.models import RecordKind, money
