@@ -105,10 +105,10 @@ def run():
         django_against(server.endpoint, suffix=uuid.uuid4().hex[:8])
         from django.conf import settings
 
-        from events.models import Event
+        from scc.dynamodb import raw_client
 
         client = signed_in_staff_client()
-        raw = Event._get_connection().connection.client
+        raw = raw_client()
 
         def page():
             response = client.get("/audit/")

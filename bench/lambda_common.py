@@ -49,11 +49,11 @@ class Sides:
         from django.conf import settings
 
         from bench import baseline_handler
-        from events.models import Event
         from scc import authentication, operators
+        from scc.dynamodb import raw_client
 
         self.table = settings.EVENTS_TABLE
-        self.client = Event._get_connection().connection.client
+        self.client = raw_client()
         operators.add_operator(username="bench", role="admin", password="bench password 1")
         self.scc_token = authentication.make_token(operators.principal_for("bench"))[0]
         self.baseline_token = baseline_handler.make_token("bench")

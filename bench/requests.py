@@ -52,10 +52,10 @@ def run():
         from django.conf import settings
         from django.test import Client
 
-        from events.models import Event
         from scc import authentication, operators
+        from scc.dynamodb import raw_client
 
-        raw = Event._get_connection().connection.client
+        raw = raw_client()
         counter = WireCounter(raw, {settings.EVENTS_TABLE: "events", settings.OPERATORS_TABLE: "operators"})
         seed(raw, settings.EVENTS_TABLE, 0, EVENTS)
         item = event_item(0)
@@ -165,7 +165,7 @@ grow with the table. `tests/test_request_counts.py` fails if the main counts cha
 {chr(10).join(lines)}
 
 Payment-log is exactly one GetItem and one UpdateItem on the events table (the target), plus the
-operator GetItem every authenticated request makes: DESIGN requires a disabled operator's token to
+operator GetItem every authenticated request makes: the sign-in rules require a disabled operator's token to
 stop at once, so the operator is read (consistently, projected to role, password hash and disabled)
 on every request rather than cached.
 """

@@ -73,9 +73,9 @@ def _prefill(client, table, event_id):
 
 def _fill_event(client, table, event_id):
     """Log payments through the service until the item is full; (payments logged, item bytes or None)."""
+    from events.errors import EventTooLarge
     from events.models import Event
     from payments import services
-    from payments.errors import ItemTooLarge
     from scc.operators import Principal
 
     roster = [
@@ -106,7 +106,7 @@ def _fill_event(client, table, event_id):
                 amount=Decimal("45.00"),
                 notes="card at dock",
             )
-        except ItemTooLarge:
+        except EventTooLarge:
             break
         logged += 1
         if logged % 200 == 0:
@@ -123,11 +123,11 @@ def run():
         django_against(server.endpoint, suffix=uuid.uuid4().hex[:8])
         from django.conf import settings
 
-        from events.models import Event
         from events.selectors import DISPATCH_ATTRIBUTES
+        from scc.dynamodb import raw_client
 
         client = signed_in_staff_client()
-        raw = Event._get_connection().connection.client
+        raw = raw_client()
         table = settings.EVENTS_TABLE
 
         def get(path):
@@ -204,7 +204,7 @@ see the audit section.
 
 Logging through `payments.services.log_payment` (what `POST /api/payment-log` calls) into one event
 with a roster of {FULL_ROSTER}, each payment `45.00` with the note "card at dock" and its `payment.logged`
-audit entry, until DynamoDB refused the write (`ItemTooLarge`, HTTP 507): **{full_count} payments**
+audit entry, until DynamoDB refused the write (`EventTooLarge`, HTTP 507): **{full_count} payments**
 fit ({audit_entries} audit entries; filling took {fill_seconds:.0f} s: raw appends of {CHUNK} records
 shaped as the service writes them until a chunk no longer fitted, then the service one payment at a
 time up to the refusal). Each payment costs about

@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from events.models import Event
+from scc import dynamodb
 
 DEMO_ADMIN = "demo-admin"
 DEMO_STAFF = "demo-staff"
@@ -110,22 +111,8 @@ def demo_events():
 
 
 def create_event_if_missing(event_id, attributes):
-    """Create one event item with a conditional UpdateItem. True if it was created."""
-    client = Event._get_connection().connection.client
-    names = {f"#a{i}": name for i, name in enumerate(attributes)}
-    values = {f":v{i}": value for i, value in enumerate(attributes.values())}
-    try:
-        client.update_item(
-            TableName=Event.Meta.table_name,
-            Key={"event_id": {"S": event_id}},
-            UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
-            ConditionExpression="attribute_not_exists(event_id)",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
-        )
-    except client.exceptions.ConditionalCheckFailedException:
-        return False
-    return True
+    """Create one event item (raw attributes, other software's included). True if it was created."""
+    return dynamodb.create_raw_item(Event, key={"event_id": {"S": event_id}}, attributes=attributes)
 
 
 def new_password():

@@ -5,6 +5,8 @@ import unicodedata
 
 from django import forms
 
+from scc.forms import ServiceForm
+
 FULL_NAME_MAX = 200
 PHONE_MAX = 40
 PHONE_CHARACTERS = re.compile(r"[0-9+()\-. ]+")
@@ -12,7 +14,7 @@ PHONE_CHARACTERS = re.compile(r"[0-9+()\-. ]+")
 PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 7, 15
 
 
-class WaiverForm(forms.Form):
+class WaiverForm(ServiceForm):
     full_name = forms.CharField(
         label="Full name",
         max_length=FULL_NAME_MAX,

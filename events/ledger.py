@@ -1,17 +1,27 @@
-"""Money arithmetic over one event's own attributes: totals and per-patron balances.
+"""The money rule: totals and per-patron balances from ledger records, however they were read.
 
-Pure functions, no I/O. Legacy records (no kind, no patron) count as payments.
+`reckon()` is the one place that adds money up. It takes the roster and the records as
+anything with the attributes it reads: PynamoDB's Patron and PaymentRecord, or the views of raw
+Scan items the dispatch page builds (events.selectors), so every page, card and JSON answer
+counts the same way. Pure functions, no I/O.
+
+The rule: amounts are cents (`money`); a void or refund is a negative record, so `paid` is
+net of them; legacy records (no kind, no patron) count as payments of the event, in a row of
+their own; `expected` = price x roster size when the event has a price, else None;
+`outstanding` = expected - paid (negative: overpaid).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 
-from events.models import money
+from events.models import RecordKind, money
 
 ZERO = Decimal("0.00")
+LEGACY_ROW_NAME = "No patron recorded (legacy)"
 
 
 @dataclass(frozen=True)
@@ -27,28 +37,87 @@ class Totals:
             "outstanding": None if self.outstanding is None else str(self.outstanding),
         }
 
-    @property
-    def percent_paid(self):
-        if not self.expected:
-            return None
-        return max(0, min(100, int(self.paid * 100 / self.expected)))
-
 
 @dataclass(frozen=True)
 class PatronBalance:
     patron_id: str | None
     name: str
-    paid: Decimal
-    voided: Decimal
+    paid: Decimal  # payments (and records of kinds the app does not know)
+    voided: Decimal  # positive: what voids took back
+    refunded: Decimal  # positive: what refunds gave back
     expected: Decimal | None
 
     @property
     def net(self):
-        return self.paid - self.voided
+        return self.paid - self.voided - self.refunded
 
     @property
     def outstanding(self):
         return None if self.expected is None else self.expected - self.net
+
+
+class _Sums:
+    __slots__ = ("paid", "voided", "refunded")
+
+    def __init__(self):
+        self.paid = self.voided = self.refunded = ZERO
+
+    def add(self, kind, amount):
+        if kind == RecordKind.VOID:
+            self.voided -= amount
+        elif kind == RecordKind.REFUND:
+            self.refunded -= amount
+        else:
+            self.paid += amount
+
+
+def _amount(record):
+    amount = record.amount
+    return ZERO if amount is None else money(amount)
+
+
+class Reckoning:
+    """One event's money: `totals` at once, the per-patron `balances` when asked for (pages, not cards)."""
+
+    def __init__(self, *, price, patrons, records):
+        self._price = None if price is None else money(price)
+        self._patrons = patrons
+        self._records = records
+        paid = money(sum((_amount(record) for record in records), ZERO))
+        expected = None if self._price is None else money(self._price * len(patrons))
+        self.totals = Totals(paid=paid, expected=expected, outstanding=None if expected is None else expected - paid)
+
+    @cached_property
+    def balances(self):
+        """One row per roster patron, then one per patron id the roster lacks, then legacy records.
+
+        Every record lands in exactly one row, so the rows' nets add up to `totals.paid`.
+        """
+        sums = {}
+        for record in self._records:
+            row = sums.get(record.patron_id)
+            if row is None:
+                row = sums[record.patron_id] = _Sums()
+            row.add(record.kind, _amount(record))
+        rows = []
+        for patron in self._patrons:
+            row = sums.pop(patron.patron_id, None) or _Sums()
+            name = patron.name or patron.patron_id
+            rows.append(PatronBalance(patron.patron_id, name, row.paid, row.voided, row.refunded, self._price))
+        for patron_id, row in sums.items():
+            name = LEGACY_ROW_NAME if patron_id is None else f"{patron_id} (not on roster)"
+            rows.append(PatronBalance(patron_id, name, row.paid, row.voided, row.refunded, None))
+        return rows
+
+
+def reckon(*, price, patrons, records):
+    """The money of one event.
+
+    price: Decimal, a numeric string or None. patrons: a sized iterable of objects with `patron_id`
+    and `name` (Patron). records: a sequence of objects with `patron_id`, `kind` and `amount`
+    (PaymentRecord, or a view of a raw item's map); only `amount` is read for the totals.
+    """
+    return Reckoning(price=price, patrons=patrons, records=records)
 
 
 def roster(event):
@@ -59,45 +128,16 @@ def payments(event):
     return list(event.payments or [])
 
 
-def paid_total(event):
-    return money(sum((record.amount_money for record in payments(event)), ZERO))
-
-
-def expected_total(event):
-    if event.price is None:
-        return None
-    return money(money(event.price) * len(roster(event)))
+def reckon_event(event):
+    return reckon(price=event.price, patrons=roster(event), records=payments(event))
 
 
 def totals(event):
-    paid = paid_total(event)
-    expected = expected_total(event)
-    return Totals(paid=paid, expected=expected, outstanding=None if expected is None else expected - paid)
+    return reckon_event(event).totals
 
 
 def voided_payment_ids(event):
     return {record.voids for record in payments(event) if record.is_void and record.voids}
-
-
-def patron_balances(event):
-    """One row per roster patron, plus one for records that name no patron (legacy)."""
-    price = None if event.price is None else money(event.price)
-    sums = {}
-    for record in payments(event):
-        paid, voided = sums.get(record.patron_id, (ZERO, ZERO))
-        if record.is_void:
-            voided += -record.amount_money
-        else:
-            paid += record.amount_money
-        sums[record.patron_id] = (paid, voided)
-    rows = []
-    for patron in roster(event):
-        paid, voided = sums.pop(patron.patron_id, (ZERO, ZERO))
-        rows.append(PatronBalance(patron.patron_id, patron.name or patron.patron_id, paid, voided, price))
-    for patron_id, (paid, voided) in sums.items():
-        name = "No patron recorded (legacy)" if patron_id is None else f"{patron_id} (not on roster)"
-        rows.append(PatronBalance(patron_id, name, paid, voided, None))
-    return rows
 
 
 def starts_at(event):

@@ -17,6 +17,7 @@ from pynamodb.attributes import (
 from pynamodb.models import Model
 
 from scc.attributes import DecimalAttribute
+from scc.vocabulary import Vocabulary, register
 
 CENT = Decimal("0.01")
 
@@ -24,6 +25,25 @@ CENT = Decimal("0.01")
 def money(value):
     """Decimal rounded to cents; DynamoDB gives back 12.30 as 12.3."""
     return Decimal(value).quantize(CENT)
+
+
+@register("record_kind")
+class RecordKind(Vocabulary):
+    """What a ledger record is. Legacy records have no kind and count as payments."""
+
+    PAYMENT = "payment", "Payment"
+    VOID = "void", "Void"  # negative; `voids` names the voided payment
+    REFUND = "refund", "Refund"  # negative; `refunds` names the refunded payment
+
+
+@register("payment_method")
+class PaymentMethod(Vocabulary):
+    CASH = "cash", "Cash"
+    CARD = "card", "Card"
+    CHECK = "check", "Check"
+    VENMO = "venmo", "Venmo"
+    ZELLE = "zelle", "Zelle"
+    OTHER = "other", "Other"
 
 
 class Patron(MapAttribute):
@@ -45,7 +65,7 @@ class PaymentRecord(MapAttribute):
     notes = UnicodeAttribute(null=True)
     email_sent = BooleanAttribute(null=True)
     email_sent_at = UnicodeAttribute(null=True)
-    kind = UnicodeAttribute(null=True)  # "payment" or "void"; absent on legacy records
+    kind = UnicodeAttribute(null=True)  # a RecordKind; absent on legacy records
     voids = UnicodeAttribute(null=True)
 
     @property
@@ -54,7 +74,7 @@ class PaymentRecord(MapAttribute):
 
     @property
     def is_void(self):
-        return self.kind == "void"
+        return self.kind == RecordKind.VOID
 
     @property
     def amount_money(self):
@@ -64,7 +84,7 @@ class PaymentRecord(MapAttribute):
 class AuditEntry(MapAttribute):
     at = UnicodeAttribute()
     operator = UnicodeAttribute()
-    action = UnicodeAttribute()
+    action = UnicodeAttribute()  # an AuditAction (other software may write codes of its own)
     payment_id = UnicodeAttribute(null=True)
     patron_id = UnicodeAttribute(null=True)
     amount = DecimalAttribute(null=True)

@@ -1,12 +1,13 @@
 """Reads of the events table."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from types import SimpleNamespace
 
 from pynamodb.exceptions import DoesNotExist
 
 from events import ledger
-from events.models import Event, money
+from events.models import Event
+from scc import dynamodb
 
 DISPATCH_ATTRIBUTES = ["event_id", "title", "location", "starts_at", "price", "roster", "payments"]
 # What the public waiver page may know about an event: never the roster, payments or audit.
@@ -48,34 +49,74 @@ class EventSummary:
     totals: ledger.Totals
 
 
-def _summary(item):
-    """An EventSummary from a raw DynamoDB item; sums amounts as Decimal, like ledger.totals."""
-    text = {name: item[name]["S"] for name in ("title", "location", "starts_at") if "S" in item.get(name, {})}
-    roster_size = len(item.get("roster", {}).get("L", []))
-    paid = ledger.ZERO
-    for record in item.get("payments", {}).get("L", []):
-        amount = record.get("M", {}).get("amount", {}).get("N")
-        paid += money(amount) if amount is not None else ledger.ZERO
-    paid = money(paid)
-    price = item.get("price", {}).get("N")
-    expected = None if price is None else money(money(Decimal(price)) * roster_size)
-    totals = ledger.Totals(paid=paid, expected=expected, outstanding=None if expected is None else expected - paid)
+_EMPTY = {}
+
+
+def _text(value):
+    """A raw DynamoDB value as text, or None when it is absent or not a string."""
+    return value.get("S") if value else None
+
+
+class _RawRecord:
+    """A raw payment map read with PaymentRecord's names (what ledger.reckon reads), building no model."""
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, value):
+        self._fields = value.get("M", _EMPTY)
+
+    @property
+    def amount(self):
+        return self._fields.get("amount", _EMPTY).get("N")
+
+    @property
+    def patron_id(self):
+        return _text(self._fields.get("patron_id"))
+
+    @property
+    def kind(self):
+        return _text(self._fields.get("kind"))
+
+
+class _RawRoster:
+    """A raw roster list read as Patron-like entries; its length costs nothing."""
+
+    def __init__(self, values):
+        self._values = values
+
+    def __len__(self):
+        return len(self._values)
+
+    def __iter__(self):
+        for value in self._values:
+            fields = value.get("M", _EMPTY)
+            yield SimpleNamespace(patron_id=_text(fields.get("patron_id")), name=_text(fields.get("name")))
+
+
+def reckon_raw(item):
+    """ledger.reckon over a raw DynamoDB item, as ledger.reckon_event over a model."""
+    roster = _RawRoster(item.get("roster", _EMPTY).get("L", ()))
+    records = [_RawRecord(value) for value in item.get("payments", _EMPTY).get("L", ())]
+    return ledger.reckon(price=item.get("price", _EMPTY).get("N"), patrons=roster, records=records)
+
+
+def raw_summary(item):
+    """An EventSummary from a raw DynamoDB item; its totals come from ledger.reckon, as every page's do."""
+    text = {name: item[name]["S"] for name in ("title", "location", "starts_at") if "S" in item.get(name, _EMPTY)}
+    roster_size = len(item.get("roster", _EMPTY).get("L", ()))
     return EventSummary(
-        item["event_id"]["S"], text.get("title"), text.get("location"), text.get("starts_at"), roster_size, totals
+        item["event_id"]["S"],
+        text.get("title"),
+        text.get("location"),
+        text.get("starts_at"),
+        roster_size,
+        reckon_raw(item).totals,
     )
 
 
 def _scan_summaries():
-    # Raw items from PynamoDB's connection (its errors, retries and projection): building models
-    # of every payment list only to sum the amounts cost more than the Scan itself.
-    connection = Event._get_connection()
-    start = None
-    while True:
-        page = connection.scan(attributes_to_get=DISPATCH_ATTRIBUTES, exclusive_start_key=start)
-        yield from (_summary(item) for item in page.get("Items", []))
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return
+    # Raw items: building models of every payment list only to sum the amounts cost more than the Scan.
+    return (raw_summary(item) for item in dynamodb.scan_raw(Event, attributes=DISPATCH_ATTRIBUTES))
 
 
 def dispatch_events(*, now=None):

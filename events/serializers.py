@@ -1,7 +1,7 @@
-"""JSON shapes of DESIGN.md for events, patrons and payment records."""
+"""The API's JSON shapes for events, patrons and payment records: money as two-decimal strings, codes as stored."""
 
 from events import ledger
-from events.models import money
+from events.models import RecordKind, money
 
 
 def money_str(value):
@@ -27,7 +27,7 @@ def payment_json(record):
         "notes": record.notes or "",
         "email_sent": bool(record.email_sent),
         "email_sent_at": record.email_sent_at,
-        "kind": record.kind or "payment",
+        "kind": record.kind or RecordKind.PAYMENT,
         "voids": record.voids,
         "legacy": record.is_legacy,
     }

@@ -1,14 +1,16 @@
 """Writes to the events table. Each write is one conditional UpdateItem (never PutItem: the table is shared)."""
 
 import uuid
-from datetime import UTC, datetime
 
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import size
 
 from events import ledger, selectors
+from events.errors import AlreadySignedUp, EventIsPast, EventNotFound, EventTooLarge, RosterFull, SigningFailed
 from events.models import AuditEntry, Event, Patron
+from scc import clock
 from scc.dynamodb import is_condition_failure, is_item_too_large
+from scc.vocabulary import AuditAction
 
 # A charter boat's roster, not a stadium's: also keeps the item well under DynamoDB's 400 KB.
 ROSTER_CAP = 500
@@ -17,44 +19,7 @@ ROSTER_CAP = 500
 # Parentheses cannot appear in an operator username, so it never names a real operator.
 PUBLIC_OPERATOR = "(patron)"
 
-WAIVER_SIGNED = "waiver.signed"
-
 SIGNING_ATTRIBUTES = ["event_id", "starts_at", "roster", "roster_emails"]
-
-
-class WaiverError(Exception):
-    """A signing the app refuses; `message` is written for the patron."""
-
-    message = "We could not record your signature. Please try again."
-
-    def __init__(self, message=None):
-        if message:
-            self.message = message
-        super().__init__(self.message)
-
-
-class EventNotFound(WaiverError):
-    message = "We could not find this event. The link may be wrong, or the event may have been removed."
-
-
-class EventIsPast(WaiverError):
-    message = "This event has already taken place, so its waiver can no longer be signed."
-
-
-class AlreadySignedUp(WaiverError):
-    message = "Good news: you are already signed up for this event with that email, so there is nothing more to do."
-
-
-class RosterFull(WaiverError):
-    message = "Sorry, this event is full: it already has the most patrons we can sign up. Please contact the crew."
-
-
-class EventTooLarge(WaiverError):
-    message = "Sorry, we cannot add more sign-ups to this event's record. Please contact the crew so they can add you."
-
-
-def utc_now_iso():
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def email_key(email):
@@ -73,10 +38,10 @@ def _read_for_signing(event_id):
     return selectors.get_event(event_id=event_id, consistent=True, attributes=SIGNING_ATTRIBUTES)
 
 
-def _refusal(event, key):
+def _refusal(event_id, event, key):
     """Why this event cannot take this email now, or None."""
     if event is None:
-        return EventNotFound()
+        return EventNotFound(event_id)
     if _on_roster(event, key):
         return AlreadySignedUp()
     if len(ledger.roster(event)) >= ROSTER_CAP:
@@ -94,11 +59,11 @@ def sign_waiver(*, event_id, full_name, email, phone=None):
     event = _read_for_signing(event_id)
     if event is not None and ledger.is_past(event):
         raise EventIsPast()
-    refusal = _refusal(event, key)
+    refusal = _refusal(event_id, event, key)
     if refusal:
         raise refusal
 
-    signed_at = utc_now_iso()
+    signed_at = clock.now_iso()
     patron = Patron(
         patron_id="p-" + uuid.uuid4().hex,
         name=full_name,
@@ -109,7 +74,7 @@ def sign_waiver(*, event_id, full_name, email, phone=None):
     entry = AuditEntry(
         at=signed_at,
         operator=PUBLIC_OPERATOR,
-        action=WAIVER_SIGNED,
+        action=AuditAction.WAIVER_SIGNED,
         patron_id=patron.patron_id,
         detail=f"{full_name} signed the waiver on the public page.",
     )
@@ -131,7 +96,7 @@ def sign_waiver(*, event_id, full_name, email, phone=None):
         )
     except UpdateError as exc:
         if is_condition_failure(exc):
-            raise _refusal(_read_for_signing(event_id), key) or WaiverError() from exc
+            raise _refusal(event_id, _read_for_signing(event_id), key) or SigningFailed() from exc
         if is_item_too_large(exc):
             raise EventTooLarge() from exc
         raise

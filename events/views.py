@@ -2,8 +2,10 @@ from django.http import Http404
 from django.shortcuts import render
 
 from events import ledger, selectors
+from events.errors import EventNotFound
 from events.serializers import event_json
-from scc.api import ApiError, api_view, ok
+from scc.api import api_view, ok
+from scc.operators import Role
 from scc.permissions import staff_required
 
 
@@ -31,6 +33,7 @@ def event_detail(request, event_id):
     event = selectors.get_event(event_id=event_id)
     if event is None:
         raise Http404("No such event.")
+    reckoning = ledger.reckon_event(event)
     voided = ledger.voided_payment_ids(event)
     patrons = {p.patron_id: p for p in ledger.roster(event)}
     ledger_rows = [
@@ -42,16 +45,16 @@ def event_detail(request, event_id):
         "starts_at": ledger.starts_at(event),
         "roster": ledger.roster(event),
         "ledger_rows": ledger_rows,
-        "balances": ledger.patron_balances(event),
-        "totals": ledger.totals(event),
+        "balances": reckoning.balances,
+        "totals": reckoning.totals,
         "audit": list(reversed(event.audit or [])),
     }
     return render(request, "events/event_detail.html", context)
 
 
-@api_view(methods=["GET"], role="staff")
+@api_view(methods=["GET"], role=Role.STAFF)
 def api_event(request, event_id):
     event = selectors.get_event(event_id=event_id)
     if event is None:
-        raise ApiError(404, f"No event with id {event_id!r}.")
+        raise EventNotFound(event_id)
     return ok(event=event_json(event))

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from events import ledger, selectors, services
+from events.errors import EventIsPast, EventNotFound, TooManySignUps
 from events.forms import WaiverForm
 from scc import ratelimit
 
@@ -25,26 +26,25 @@ def waiver(request, event_id):
         return render(request, "events/waiver.html", {**context, "form": WaiverForm()})
 
     form = WaiverForm(request.POST)
-    status = 400
     if not ratelimit.waiver_signing_allowed(request):
         form.is_valid()  # keep what was typed on the re-shown form
-        form.add_error(None, "Too many sign-ups from this connection. Please wait a few minutes and try again.")
-        return render(request, "events/waiver.html", {**context, "form": form}, status=429)
-    if form.is_valid():
+        form.refuse(TooManySignUps())
+    elif form.is_valid():
         data = form.cleaned_data
-        try:
-            patron = services.sign_waiver(
-                event_id=event.event_id, full_name=data["full_name"], email=data["email"], phone=data["phone"]
-            )
-        except services.EventNotFound:
-            return render(request, "events/waiver_not_found.html", status=404)
-        except services.EventIsPast:
-            return render(request, "events/waiver.html", {**context, "is_past": True}, status=409)
-        except services.WaiverError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        else:
+        patron = form.submit(
+            services.sign_waiver,
+            event_id=event.event_id,
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data["phone"],
+        )
+        if patron is not None:
             messages.success(request, f"Thank you, {patron.name}: you are signed up for {event.title or 'this event'}.")
             # Post/Redirect/Get: a reload shows the thank-you, it does not sign again.
             return redirect(reverse("waiver", args=[event.event_id]) + "?signed=1")
-    return render(request, "events/waiver.html", {**context, "form": form}, status=status)
+    # Refusals that replace the form: the event went away, or started, while the patron typed.
+    if isinstance(form.refusal, EventNotFound):
+        return render(request, "events/waiver_not_found.html", status=404)
+    if isinstance(form.refusal, EventIsPast):
+        return render(request, "events/waiver.html", {**context, "is_past": True}, status=409)
+    return render(request, "events/waiver.html", {**context, "form": form}, status=form.status)

@@ -1,36 +1,22 @@
-"""Domain errors of the payment services. Each carries the HTTP status the API answers with."""
+"""Domain errors of the payment services (a missing event or a full item: events.errors)."""
+
+from scc.exceptions import Conflict, DeliveryFailed, InvalidInput, NotFound
 
 
-class PaymentError(Exception):
-    status = 400
-
-    def __init__(self, message, *, fields=None):
-        super().__init__(message)
-        self.message = message
-        self.fields = fields
+class PaymentNotFound(NotFound):
+    pass
 
 
-class EventNotFound(PaymentError):
-    status = 404
+class InvalidPayment(InvalidInput):
+    pass
 
 
-class PaymentNotFound(PaymentError):
-    status = 404
+class PaymentConflict(Conflict):
+    pass
 
 
-class InvalidPayment(PaymentError):
-    status = 400
-
-
-class PaymentConflict(PaymentError):
-    status = 409
-
-
-class ItemTooLarge(PaymentError):
-    status = 507
-
-
-class EmailNotSent(PaymentError):
+class EmailNotSent(DeliveryFailed):
     """Sending failed; the payment is kept as it was and the failure is in the audit trail."""
 
-    status = 502
+    def __init__(self, message):
+        super().__init__(message, data={"email_sent": False})

@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from events.models import CENT
-from payments.selectors import ACTIONS as AUDIT_ACTIONS
 from payments.selectors import AuditFilters
+from scc.vocabulary import AuditAction
 
 MAX_AMOUNT = Decimal("100000.00")
 MAX_NOTES = 1000
@@ -117,9 +117,7 @@ class AuditFilterForm(forms.Form):
 
     event = forms.CharField(required=False, max_length=1024, label="Event")
     operator = forms.CharField(required=False, max_length=150, label="Operator")
-    action = forms.ChoiceField(
-        required=False, label="Action", choices=[("", "Any action")] + [(a, a) for a in AUDIT_ACTIONS]
-    )
+    action = forms.ChoiceField(required=False, label="Action", choices=[("", "Any action"), *AuditAction.choices()])
     patron = forms.CharField(required=False, max_length=200, label="Patron", help_text="Name or patron id")
     since = forms.DateField(
         required=False,

@@ -13,10 +13,11 @@ from decimal import Decimal
 
 from events.ledger import ZERO
 from events.models import Event, money
+from scc import clock
+from scc.vocabulary import NEEDS_ATTENTION, AuditAction
 
 AUDIT_ATTRIBUTES = ["event_id", "title", "roster", "payments", "audit"]
-ACTIONS = ("payment.logged", "payment.voided", "email.sent", "email.failed", "waiver.signed")
-PAYMENT_ACTIONS = ("payment.logged", "payment.voided")
+PAYMENT_ACTIONS = (AuditAction.PAYMENT_LOGGED, AuditAction.PAYMENT_VOIDED, AuditAction.PAYMENT_REFUNDED)
 PER_PAGE = 50
 SCAN_PAGE_SIZE = 100  # items per Scan page: bounds memory on any backend (AWS caps pages at 1 MB too)
 _UNDATED = datetime.min.replace(tzinfo=UTC)
@@ -36,6 +37,10 @@ class AuditRow:
     payment_id: str | None
     detail: str
     legacy: bool = False
+
+    @property
+    def needs_attention(self):
+        return self.action in NEEDS_ATTENTION
 
     @property
     def sort_key(self):
@@ -86,10 +91,10 @@ class AuditTotals:
         return self.paid + self.voided
 
     def add(self, row):
-        if row.action == "payment.logged":
+        if row.action == AuditAction.PAYMENT_LOGGED:
             self.payments += 1
             self.paid += row.amount or ZERO
-        elif row.action == "payment.voided":
+        elif row.action == AuditAction.PAYMENT_VOIDED:
             self.voids += 1
             self.voided += row.amount or ZERO
 
@@ -124,19 +129,6 @@ class AuditPage:
         return self.number < self.num_pages
 
 
-def parse_time(value):
-    """A stored timestamp as an aware UTC datetime, or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)  # the table's timestamps are UTC
-    return moment.astimezone(UTC)
-
-
 def event_rows(event):
     """One event's audit rows, newest first: its audit entries plus one synthesized row per legacy record."""
     names = {p.patron_id: p.name for p in event.roster or []}
@@ -151,7 +143,7 @@ def event_rows(event):
         rows.append(
             AuditRow(
                 at=entry.at or "",
-                moment=parse_time(entry.at),
+                moment=clock.parse(entry.at),
                 operator=entry.operator or "",
                 action=entry.action or "",
                 event_id=event.event_id,
@@ -169,9 +161,9 @@ def event_rows(event):
             rows.append(
                 AuditRow(
                     at=record.timestamp or "",
-                    moment=parse_time(record.timestamp),
+                    moment=clock.parse(record.timestamp),
                     operator=record.operator or "",
-                    action="payment.logged",
+                    action=AuditAction.PAYMENT_LOGGED,
                     event_id=event.event_id,
                     event_title=title,
                     patron_id=record.patron_id,

@@ -9,21 +9,16 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from django.utils import timezone
 from pynamodb.exceptions import UpdateError
 
 from events import ledger, selectors
-from events.models import AuditEntry, Event, PaymentRecord
+from events.errors import EventNotFound, EventTooLarge
+from events.models import AuditEntry, Event, PaymentRecord, RecordKind
 from payments import emails
-from payments.errors import (
-    EmailNotSent,
-    EventNotFound,
-    InvalidPayment,
-    ItemTooLarge,
-    PaymentConflict,
-    PaymentNotFound,
-)
+from payments.errors import EmailNotSent, InvalidPayment, PaymentConflict, PaymentNotFound
+from scc import clock
 from scc.dynamodb import is_condition_failure, is_item_too_large
+from scc.vocabulary import AuditAction
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +30,9 @@ class LogResult:
     created: bool
 
 
-def now_iso():
-    return timezone.now().isoformat(timespec="milliseconds")
-
-
 def _same_payment(record, *, patron_id, amount, notes):
     return (
-        record.kind in (None, "payment")
+        record.kind in (None, RecordKind.PAYMENT)
         and record.patron_id == patron_id
         and record.amount_money == amount
         and (record.notes or "") == (notes or "")
@@ -98,7 +89,7 @@ def _append_to_ledger(*, event_id, record, entry):
         )
     except UpdateError as exc:
         if is_item_too_large(exc):
-            raise ItemTooLarge(ITEM_FULL) from exc
+            raise EventTooLarge(ITEM_FULL) from exc
         if is_condition_failure(exc):
             return None
         raise
@@ -113,7 +104,7 @@ def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=N
     """
     event = selectors.get_event(event_id=event_id, consistent=True, attributes=LOG_CHECK_ATTRIBUTES)
     if event is None:
-        raise EventNotFound(f"No event with id {event_id!r}.")
+        raise EventNotFound(event_id)
     if patron_id not in {p.patron_id for p in ledger.roster(event)}:
         raise InvalidPayment(
             "That patron is not on this event's roster.", fields={"patron_id": ["Not on the event's roster."]}
@@ -122,10 +113,10 @@ def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=N
     if payment_id in (event.payment_ids or set()):
         event = selectors.get_event(event_id=event_id, consistent=True)
         if event is None:
-            raise EventNotFound(f"No event with id {event_id!r}.")
+            raise EventNotFound(event_id)
         return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes)
 
-    at = now_iso()
+    at = clock.now_iso()
     record = PaymentRecord(
         payment_id=payment_id,
         timestamp=at,
@@ -134,12 +125,12 @@ def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=N
         amount=amount,
         notes=notes or "",
         email_sent=False,
-        kind="payment",
+        kind=RecordKind.PAYMENT,
     )
     entry = AuditEntry(
         at=at,
         operator=operator.username,
-        action="payment.logged",
+        action=AuditAction.PAYMENT_LOGGED,
         payment_id=payment_id,
         patron_id=patron_id,
         amount=amount,
@@ -149,7 +140,7 @@ def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=N
         # Lost a race: the event went away or the same payment_id landed first.
         event = selectors.get_event(event_id=event_id, consistent=True)
         if event is None:
-            raise EventNotFound(f"No event with id {event_id!r}.")
+            raise EventNotFound(event_id)
         return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes)
     return LogResult(payment=_find_payment(updated, payment_id), totals=ledger.totals(updated), created=True)
 
@@ -196,10 +187,10 @@ def void_payment(*, operator, event_id, payment_id, reason):
     """
     event = selectors.get_event(event_id=event_id, consistent=True)
     if event is None:
-        raise EventNotFound(f"No event with id {event_id!r}.")
+        raise EventNotFound(event_id)
     original = _check_voidable(event, payment_id)
     void_id = void_payment_id(event_id=event_id, payment_id=payment_id)
-    at = now_iso()
+    at = clock.now_iso()
     amount = -original.amount_money
     record = PaymentRecord(
         payment_id=void_id,
@@ -209,13 +200,13 @@ def void_payment(*, operator, event_id, payment_id, reason):
         amount=amount,
         notes=reason,
         email_sent=False,
-        kind="void",
+        kind=RecordKind.VOID,
         voids=payment_id,
     )
     entry = AuditEntry(
         at=at,
         operator=operator.username,
-        action="payment.voided",
+        action=AuditAction.PAYMENT_VOIDED,
         payment_id=void_id,
         patron_id=original.patron_id,
         amount=amount,
@@ -227,7 +218,7 @@ def void_payment(*, operator, event_id, payment_id, reason):
         # Lost a race: another void of the same payment landed first (or the event went away).
         event = selectors.get_event(event_id=event_id, consistent=True)
         if event is None:
-            raise EventNotFound(f"No event with id {event_id!r}.")
+            raise EventNotFound(event_id)
         _check_voidable(event, payment_id)
         raise PaymentConflict("The event changed while voiding; nothing was saved. Reload and try again.")
     return LogResult(payment=_find_payment(updated, void_id), totals=ledger.totals(updated), created=True)
@@ -244,7 +235,7 @@ MARK_SENT_ATTEMPTS = 3
 
 
 def _notify_recipient(event, record, payment_id):
-    """The roster patron to email about this record, or a PaymentError saying why there is none."""
+    """The roster patron to email about this record, or a domain error saying why there is none."""
     if record is None:
         raise PaymentNotFound(
             f"No payment with id {payment_id!r} on this event. Payments recorded by the old system have no "
@@ -282,9 +273,9 @@ def _failure_reason(exc):
 def _record_email_failure(*, operator, event_id, record, reason):
     """Append `email.failed` to the audit; the payment record itself is left as it was."""
     entry = AuditEntry(
-        at=now_iso(),
+        at=clock.now_iso(),
         operator=operator.username,
-        action="email.failed",
+        action=AuditAction.EMAIL_FAILED,
         payment_id=record.payment_id,
         patron_id=record.patron_id,
         detail=reason,
@@ -306,11 +297,11 @@ def _mark_sent(*, operator, event, index, payment_id, to, resend):
     between our read and this write cannot make us mark the wrong record.
     """
     for _attempt in range(MARK_SENT_ATTEMPTS):
-        at = now_iso()
+        at = clock.now_iso()
         entry = AuditEntry(
             at=at,
             operator=operator.username,
-            action="email.sent",
+            action=AuditAction.EMAIL_SENT,
             payment_id=payment_id,
             patron_id=event.payments[index].patron_id,
             detail=("Resent to " if resend else "Sent to ") + to,
@@ -327,7 +318,7 @@ def _mark_sent(*, operator, event, index, payment_id, to, resend):
             )
         except UpdateError as exc:
             if is_item_too_large(exc):
-                raise ItemTooLarge(
+                raise EventTooLarge(
                     f"The confirmation was emailed to {to}, but this event's record is full (DynamoDB's 400 KB "
                     "item limit), so it could not be marked as sent."
                 ) from exc
@@ -355,7 +346,7 @@ def notify_payment(*, operator, event_id, payment_id, resend=False):
     """
     event = selectors.get_event(event_id=event_id, consistent=True)
     if event is None:
-        raise EventNotFound(f"No event with id {event_id!r}.")
+        raise EventNotFound(event_id)
     index, record = _locate_payment(event, payment_id)
     patron = _notify_recipient(event, record, payment_id)
     if record.email_sent and not resend:

@@ -1,4 +1,8 @@
-"""The JSON API's one response shape: {"ok": true, ...} or {"ok": false, "error": ..., "fields"?: ...}."""
+"""The JSON API: its success shape {"ok": true, ...}, request bodies, and the api_view wrapper.
+
+Errors use scc.errors' shape {"ok": false, "error": ..., "fields"?: ...}: raise a domain error
+(scc.exceptions) from a view or service and api_view answers with it.
+"""
 
 import json
 from decimal import Decimal
@@ -9,52 +13,37 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from scc.authentication import get_principal
-
-
-class ApiError(Exception):
-    """Raise from a view or service to answer with the error shape."""
-
-    def __init__(self, status, error, *, fields=None, **extra):
-        super().__init__(error)
-        self.status = status
-        self.error = error
-        self.fields = fields
-        self.extra = extra
+from scc.errors import error_response, refusal_response
+from scc.exceptions import DomainError, InvalidInput, RequestTooLarge
+from scc.operators import Role
 
 
 def ok(status=200, **data):
     return JsonResponse({"ok": True, **data}, status=status)
 
 
-def error_response(status, error, *, fields=None, **extra):
-    body = {"ok": False, "error": error, **extra}
-    if fields:
-        body["fields"] = fields
-    return JsonResponse(body, status=status)
-
-
 MAX_BODY_BYTES = 16 * 1024
 
 
 def parse_json_object(request, *, max_bytes=MAX_BODY_BYTES):
-    """The request body as a dict, or raise ApiError (400 bad JSON, 413 too large).
+    """The request body as a dict, or raise InvalidInput (bad JSON) or RequestTooLarge.
 
     Numbers parse as Decimal, never float; NaN and Infinity are refused, and so are lone
     surrogates (legal as JSON escapes like "\\ud800", but not UTF-8: they cannot be stored or shown).
     """
     length = request.META.get("CONTENT_LENGTH") or "0"
     if (length.isdigit() and int(length) > max_bytes) or len(request.body) > max_bytes:
-        raise ApiError(413, f"Request body is larger than {max_bytes // 1024} KB.")
+        raise RequestTooLarge(f"Request body is larger than {max_bytes // 1024} KB.")
     try:
         data = json.loads(request.body or b"", parse_float=Decimal, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise ApiError(400, "Request body must be a JSON object.") from None
+        raise InvalidInput("Request body must be a JSON object.") from None
     if not isinstance(data, dict):
-        raise ApiError(400, "Request body must be a JSON object.")
+        raise InvalidInput("Request body must be a JSON object.")
     try:
         _check_text(data)
     except (UnicodeEncodeError, RecursionError):
-        raise ApiError(400, "Request body must be valid UTF-8 text.") from None
+        raise InvalidInput("Request body must be valid UTF-8 text.") from None
     return data
 
 
@@ -87,9 +76,9 @@ def _csrf_failure(request):
 
 
 def api_view(*, methods, role=None):
-    """Wrap a JSON view: method check, authentication, role, CSRF for sessions, ApiError.
+    """Wrap a JSON view: method check, authentication, role, CSRF for sessions; domain errors as JSON.
 
-    role: None (anyone), "staff" (staff or admin) or "admin".
+    role: None (anyone), Role.STAFF (staff or admin) or Role.ADMIN.
     """
 
     def decorator(view):
@@ -105,7 +94,7 @@ def api_view(*, methods, role=None):
                     principal = get_principal(request)
                     if principal is None:
                         return error_response(401, "Authentication required: sign in or send a Bearer token.")
-                    if role == "admin" and not principal.is_admin:
+                    if role == Role.ADMIN and not principal.is_admin:
                         return error_response(403, "This action needs the admin role.")
                     if not request.is_bearer and request.method not in ("GET", "HEAD", "OPTIONS"):
                         reason = _csrf_failure(request)
@@ -113,8 +102,8 @@ def api_view(*, methods, role=None):
                             return error_response(403, f"CSRF check failed: {reason}")
                     request.operator = principal
                 return view(request, *args, **kwargs)
-            except ApiError as exc:
-                return error_response(exc.status, exc.error, fields=exc.fields, **exc.extra)
+            except DomainError as error:
+                return refusal_response(error)
 
         return wrapper
 

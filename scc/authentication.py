@@ -12,23 +12,23 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
-from django.utils import timezone
 
-from scc import operators, ratelimit
+from scc import clock, operators, ratelimit
+from scc.exceptions import NotAuthenticated, Throttled
 
 SESSION_KEY = "scc_operator"
 TOKEN_SALT = "scc.api-token"
 
 
-class InvalidCredentials(Exception):
+class InvalidCredentials(NotAuthenticated):
     message = "Invalid username or password."
 
 
-class AccountLocked(Exception):
+class AccountLocked(Throttled):
     message = "Too many failed sign-in attempts. Try again in 15 minutes."
 
     def __init__(self, until):
-        super().__init__(self.message)
+        super().__init__()
         self.until = until
 
 
@@ -45,10 +45,10 @@ def authenticate(*, username, password):
         make_password(password)
         if username and not _unknown_username_attempt_allowed(username):
             raise AccountLocked(None)
-        raise InvalidCredentials(InvalidCredentials.message)
+        raise InvalidCredentials()
     if not check_password(password, principal.password_hash):
         operators.record_failed_login(username)
-        raise InvalidCredentials(InvalidCredentials.message)
+        raise InvalidCredentials()
     operators.clear_failed_logins(operator)
     return principal
 
@@ -103,7 +103,7 @@ def principal_from_session(request):
 def make_token(principal):
     """A signed Bearer token and the moment it expires."""
     token = signing.dumps({"u": principal.username, "f": fingerprint(principal)}, salt=TOKEN_SALT)
-    expires_at = timezone.now() + timedelta(seconds=settings.API_TOKEN_MAX_AGE)
+    expires_at = clock.now() + timedelta(seconds=settings.API_TOKEN_MAX_AGE)
     return token, expires_at
 
 

@@ -1,8 +1,14 @@
-"""Where the PynamoDB models talk to: endpoint, region and table names from settings.
+"""Where the PynamoDB models talk to, and the one seam onto PynamoDB's and botocore's internals.
 
 Models declare a `settings_table` (the settings name holding their table name);
 `bind_models()` points every model at the configured endpoint. Tests call it again
 after changing table names.
+
+Only this module touches what PynamoDB keeps private (`Model._connection`,
+`Model._get_connection()`, `Connection._client`) or calls botocore's client directly:
+sharing one client, raw Scan pages for the dispatch page, raw conditional writes for demo
+data, the raw client for tests and benchmarks. tests/test_dynamodb_seam.py fails, saying
+what changed, when a PynamoDB upgrade moves any of it.
 """
 
 import time
@@ -32,8 +38,13 @@ def bind_model(model):
         # Local endpoints (dynalite) accept any credentials.
         meta.aws_access_key_id = getattr(meta, "aws_access_key_id", None) or "local"
         meta.aws_secret_access_key = getattr(meta, "aws_secret_access_key", None) or "local"
-    model._connection = None
+    model._connection = None  # PynamoDB caches the connection per class; rebuild it from Meta
     _share_client(model)
+
+
+def bind_models():
+    for model in configured_models():
+        bind_model(model)
 
 
 # Building a botocore client loads the service model (~100 ms): build one per
@@ -50,9 +61,48 @@ def _share_client(model):
         _clients[key] = connection.client
 
 
-def bind_models():
-    for model in configured_models():
-        bind_model(model)
+def raw_client(model=None):
+    """The botocore DynamoDB client `model` uses (by default the first configured model's; all share one)."""
+    model = model or configured_models()[0]
+    return model._get_connection().connection.client
+
+
+def scan_raw(model, *, attributes):
+    """Every item of the model's table as DynamoDB's raw typed maps, projected to `attributes`, page by page.
+
+    Through PynamoDB's connection, so its retries and errors apply (a dead table is a
+    PynamoDBConnectionError, which the outage middleware answers with 503). For reads where
+    building models costs more than the Scan itself.
+    """
+    connection = model._get_connection()
+    start = None
+    while True:
+        page = connection.scan(attributes_to_get=attributes, exclusive_start_key=start)
+        yield from page.get("Items", [])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return
+
+
+def create_raw_item(model, *, key, attributes):
+    """Create an item from raw typed attributes (any names, the model's or not) with one UpdateItem
+    conditioned on the key not existing: True if created, False if an item had the key (left as it is)."""
+    client = raw_client(model)
+    (key_name,) = key
+    names = {f"#a{i}": name for i, name in enumerate(attributes)}
+    values = {f":v{i}": value for i, value in enumerate(attributes.values())}
+    try:
+        client.update_item(
+            TableName=model.Meta.table_name,
+            Key=key,
+            UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(attributes))),
+            ConditionExpression="attribute_not_exists(#key)",
+            ExpressionAttributeNames={**names, "#key": key_name},
+            ExpressionAttributeValues=values,
+        )
+    except client.exceptions.ConditionalCheckFailedException:
+        return False
+    return True
 
 
 def create_missing_tables(*, report=print):

@@ -1,9 +1,60 @@
-"""Our own error pages; API paths get the JSON error shape instead."""
+"""Where an error becomes a response: domain errors as the JSON error shape or a form's message,
+and our own error pages (API paths get the JSON shape instead).
+
+The JSON error shape: {"ok": false, "error": "<sentence>", "fields"?: {field: [messages]}, ...}.
+"""
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
 
-from scc.api import error_response
+from scc import exceptions
+
+# Each kind of domain error and the status it answers with (the most specific kind wins).
+STATUS = {
+    exceptions.InvalidInput: 400,
+    exceptions.NotAuthenticated: 401,
+    exceptions.NotFound: 404,
+    exceptions.Conflict: 409,
+    exceptions.RequestTooLarge: 413,
+    exceptions.Throttled: 429,
+    exceptions.DeliveryFailed: 502,
+    exceptions.RecordFull: 507,
+}
+
+
+def status_for(error):
+    for kind in type(error).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]
+    return 400
+
+
+def error_response(status, error, *, fields=None, **data):
+    body = {"ok": False, "error": error, **data}
+    if fields:
+        body["fields"] = fields
+    return JsonResponse(body, status=status)
+
+
+def refusal_response(error):
+    """A domain error as the API's JSON error answer."""
+    return error_response(status_for(error), error.message, fields=error.fields, **error.data)
+
+
+def refuse_form(form, error):
+    """Show a domain error on the form it answers; the page's status.
+
+    The message goes above the form, field messages beside the fields the form has. A page
+    answers a refusal with a 4xx: the 5xx kinds (a full record, a mail server) are the user's
+    request refused, not the site failing, so a page counts them as conflicts.
+    """
+    form.add_error(None, error.message)
+    for name, messages in (error.fields or {}).items():
+        if name in form.fields:
+            form.add_error(name, messages)
+    status = status_for(error)
+    return status if status < 500 else 409
 
 
 def _is_api(request):

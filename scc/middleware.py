@@ -6,8 +6,7 @@ from django.conf import settings
 from django.shortcuts import render
 from pynamodb.exceptions import PynamoDBConnectionError, TableDoesNotExist
 
-from scc.api import error_response
-from scc.errors import page_context
+from scc.errors import error_response, page_context
 
 logger = logging.getLogger("scc.outage")
 

@@ -9,12 +9,22 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.utils import timezone
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.models import Model
 
-ROLES = ("admin", "staff")
+from scc import clock
+from scc.dynamodb import is_condition_failure
+from scc.exceptions import Conflict, InvalidInput, NotFound
+from scc.vocabulary import Vocabulary, register
+
+
+@register("role")
+class Role(Vocabulary):
+    ADMIN = "admin", "Admin"  # everything
+    STAFF = "staff", "Staff"  # reads pages, the audit trail and CSV; every write is refused
+
+
 BREAK_GLASS_USERNAME = "admin"
 
 
@@ -25,15 +35,23 @@ class Operator(Model):
         table_name = "scc-operators"
 
     username = UnicodeAttribute(hash_key=True)
-    role = UnicodeAttribute(null=True)
+    role = UnicodeAttribute(null=True)  # a Role
     password_hash = UnicodeAttribute(null=True)
     disabled = BooleanAttribute(default=False)
     failed_logins = NumberAttribute(default=0)  # a count, not money: ints round-trip exactly
-    locked_until = UnicodeAttribute(null=True)  # UTC ISO 8601
+    locked_until = UnicodeAttribute(null=True)  # scc.clock format
     created_at = UnicodeAttribute(null=True)
 
 
-class OperatorError(Exception):
+class InvalidOperator(InvalidInput):
+    pass
+
+
+class OperatorExists(Conflict):
+    pass
+
+
+class OperatorNotFound(NotFound):
     pass
 
 
@@ -47,17 +65,17 @@ class Principal:
 
     @property
     def is_admin(self):
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
 
 def validate_username(username):
     if not username or len(username) > 64 or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
-        raise OperatorError("Username must be 1-64 letters, digits, '.', '-' or '_'.")
+        raise InvalidOperator("Username must be 1-64 letters, digits, '.', '-' or '_'.")
 
 
 def validate_password(password):
     if len(password) < 10:
-        raise OperatorError("Password must be at least 10 characters.")
+        raise InvalidOperator("Password must be at least 10 characters.")
 
 
 # What deciding "is this principal current" needs; the lockout fields matter only at sign-in.
@@ -77,10 +95,10 @@ def principal_for(username, operator=None):
     Pass `operator` when it is already loaded, to save a read.
     """
     if username == BREAK_GLASS_USERNAME and settings.ADMIN_PASS_HASH:
-        return Principal(username, "admin", settings.ADMIN_PASS_HASH)
+        return Principal(username, Role.ADMIN, settings.ADMIN_PASS_HASH)
     if operator is None:
         operator = get_operator(username, attributes=PRINCIPAL_ATTRIBUTES)
-    if operator is None or operator.disabled or not operator.password_hash or operator.role not in ROLES:
+    if operator is None or operator.disabled or not operator.password_hash or not Role.has(operator.role):
         return None
     return Principal(operator.username, operator.role, operator.password_hash)
 
@@ -88,22 +106,22 @@ def principal_for(username, operator=None):
 def add_operator(*, username, role, password):
     validate_username(username)
     validate_password(password)
-    if role not in ROLES:
-        raise OperatorError(f"Role must be one of {', '.join(ROLES)}.")
+    if not Role.has(role):
+        raise InvalidOperator(f"Role must be one of {', '.join(Role)}.")
     operator = Operator(
         username,
         role=role,
         password_hash=make_password(password),
         disabled=False,
         failed_logins=0,
-        created_at=timezone.now().isoformat(),
+        created_at=clock.now_iso(),
     )
     try:
         # A brand-new item: PutItem guarded so an existing operator is never replaced.
         operator.save(condition=Operator.username.does_not_exist())
-    except Exception as exc:
-        if getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException":
-            raise OperatorError(f"Operator {username!r} already exists.") from exc
+    except PutError as exc:
+        if is_condition_failure(exc):
+            raise OperatorExists(f"Operator {username!r} already exists.") from exc
         raise
     return operator
 
@@ -112,8 +130,8 @@ def _update_existing(username, actions):
     try:
         Operator(username).update(actions=actions, condition=Operator.username.exists())
     except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise OperatorError(f"No operator named {username!r}.") from exc
+        if is_condition_failure(exc):
+            raise OperatorNotFound(f"No operator named {username!r}.") from exc
         raise
 
 
@@ -135,7 +153,7 @@ def set_disabled(*, username, disabled=True):
 
 def list_operators():
     # The table also holds rate-limit counters (scc.ratelimit); they have no role.
-    return sorted((op for op in Operator.scan() if op.role in ROLES), key=lambda op: op.username)
+    return sorted((op for op in Operator.scan() if Role.has(op.role)), key=lambda op: op.username)
 
 
 # Lockout -------------------------------------------------------------------
@@ -145,8 +163,8 @@ def lock_end(operator):
     """When the operator's lock ends, or None if it is not locked now."""
     if operator is None or not operator.locked_until:
         return None
-    until = timezone.datetime.fromisoformat(operator.locked_until)
-    return until if until > timezone.now() else None
+    until = clock.parse(operator.locked_until)
+    return until if until is not None and until > clock.now() else None
 
 
 def record_failed_login(username):
@@ -161,12 +179,12 @@ def record_failed_login(username):
     try:
         operator.update(actions=[Operator.failed_logins.add(1)], condition=condition)
     except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(exc):
             return
         raise
     if operator.failed_logins >= settings.LOGIN_MAX_FAILURES:
-        until = timezone.now() + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-        operator.update(actions=[Operator.locked_until.set(until.isoformat()), Operator.failed_logins.set(0)])
+        until = clock.now() + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+        operator.update(actions=[Operator.locked_until.set(clock.iso(until)), Operator.failed_logins.set(0)])
 
 
 def clear_failed_logins(operator):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, resolve_url
 
 from scc.authentication import get_principal
+from scc.operators import Role
 
 
 def role_required(role):
@@ -19,7 +20,7 @@ def role_required(role):
             principal = get_principal(request)
             if principal is None:
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
-            if role == "admin" and not principal.is_admin:
+            if role == Role.ADMIN and not principal.is_admin:
                 raise PermissionDenied("This page needs the admin role.")
             request.operator = principal
             return view(request, *args, **kwargs)
@@ -29,5 +30,5 @@ def role_required(role):
     return decorator
 
 
-staff_required = role_required("staff")
-admin_required = role_required("admin")
+staff_required = role_required(Role.STAFF)
+admin_required = role_required(Role.ADMIN)

@@ -11,6 +11,8 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 from pynamodb.models import Model
 
+from scc.dynamodb import is_condition_failure
+
 KEY_PREFIX = "ratelimit#"
 
 
@@ -47,7 +49,7 @@ def _conditional_update(counter, actions, condition):
     try:
         counter.update(actions=actions, condition=condition)
     except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
+        if not is_condition_failure(exc):
             raise
         return False
     return True

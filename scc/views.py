@@ -4,9 +4,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from scc import authentication
-from scc.api import ApiError, api_view, error_response, ok, parse_json_object
+from scc import authentication, clock
+from scc.api import api_view, ok, parse_json_object
 from scc.dynamodb import is_reachable
+from scc.errors import error_response
+from scc.exceptions import InvalidInput
 from scc.forms import LoginForm
 
 
@@ -23,25 +25,13 @@ def _safe_next(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_page(request):
-    form = LoginForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            principal = authentication.authenticate(
-                username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-            )
-        except authentication.AccountLocked as exc:
-            form.add_error(None, exc.message)
-            status = 429
-        except authentication.InvalidCredentials as exc:
-            form.add_error(None, exc.message)
-            status = 401
-        else:
+    form = LoginForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        principal = form.submit(authentication.authenticate, **form.cleaned_data)
+        if principal is not None:
             authentication.login(request, principal)
             return redirect(_safe_next(request))
-    elif request.method == "POST":
-        status = 400
-    return render(request, "scc/login.html", {"form": form, "next": _safe_next(request)}, status=status)
+    return render(request, "scc/login.html", {"form": form, "next": _safe_next(request)}, status=form.status)
 
 
 @require_POST
@@ -61,15 +51,10 @@ def api_login(request):
         elif len(value) > 256:
             fields[name] = ["At most 256 characters."]
     if fields:
-        raise ApiError(400, "Send a username and a password.", fields=fields)
-    try:
-        principal = authentication.authenticate(username=username, password=password)
-    except authentication.AccountLocked as exc:
-        raise ApiError(429, exc.message) from None
-    except authentication.InvalidCredentials as exc:
-        raise ApiError(401, exc.message) from None
+        raise InvalidInput("Send a username and a password.", fields=fields)
+    principal = authentication.authenticate(username=username, password=password)
     token, expires_at = authentication.make_token(principal)
-    return ok(token=token, role=principal.role, expires_at=expires_at.isoformat())
+    return ok(token=token, role=principal.role, expires_at=clock.iso(expires_at))
 
 
 @never_cache

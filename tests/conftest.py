@@ -96,9 +96,9 @@ def post_json(client, url, body):
 @contextmanager
 def events_table_calls(table_name):
     """Collects (operation, ConsistentRead) for each request to `table_name` made inside the block."""
-    from events.models import Event
+    from scc.dynamodb import raw_client
 
-    client = Event._get_connection().connection.client
+    client = raw_client()
     calls = []
 
     def record(params, model, **kwargs):
@@ -124,9 +124,9 @@ def browser_sign_in(page, base_url, username="alice"):
 @pytest.fixture
 def raw_table(tables, dynalite_server):
     """A plain botocore client on the events table, for reading and seeding raw items."""
-    from events.models import Event
+    from scc.dynamodb import raw_client
 
-    client = Event._get_connection().connection.client
+    client = raw_client()
 
     class Raw:
         name = tables.EVENTS_TABLE

@@ -167,12 +167,12 @@ def main(seconds=30.0, workers=8):
         from django.conf import settings
         from django.test.utils import setup_test_environment
 
-        from events.models import Event
         from scc import authentication, operators
+        from scc.dynamodb import raw_client
 
         setup_test_environment()  # locmem outbox
         logging.getLogger("django.request").setLevel(logging.ERROR)  # expected 4xx answers are not news
-        raw = Event._get_connection().connection.client
+        raw = raw_client()
         seed(raw, settings.EVENTS_TABLE)
         operators.add_operator(username="soak", role="admin", password="soak-password-1")
         token = authentication.make_token(operators.principal_for("soak"))[0]

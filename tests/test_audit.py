@@ -282,9 +282,9 @@ def test_reads_are_one_projected_paginated_scan(staff_client, raw_table, setting
     for n in range(5):
         raw_table.put(event_item(f"ev-{n}", audit={"L": [entry("2026-11-01T10:00:00Z", "alice", "waiver.signed")]}))
     monkeypatch.setattr(selectors, "SCAN_PAGE_SIZE", 2)
-    from events.models import Event
+    from scc.dynamodb import raw_client
 
-    client = Event._get_connection().connection.client
+    client = raw_client()
     calls = []
 
     def spy(params, model, **kwargs):

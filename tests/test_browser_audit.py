@@ -78,7 +78,7 @@ def test_void_button_asks_for_a_reason_and_marks_the_payment(ledger, app_server,
     expect(page.locator('#event-totals [data-field="paid"]')).to_have_text("$50.00")
     expect(page.locator("#ledger tr.voided")).to_have_count(1)
     expect(page.locator("#ledger tr.voided")).to_contain_text("Voided")
-    expect(page.locator("#activity")).to_contain_text("payment.voided")
+    expect(page.locator("#activity")).to_contain_text("Payment voided")
     expect(page.locator("#ledger").get_by_role("button", name="Void")).to_have_count(1)  # Grace's only
     # Rows the void did not change keep their buttons working (Send confirmation binds per button).
     grace_row = page.locator("#ledger tbody tr", has_text="Grace Hopper")

@@ -90,4 +90,4 @@ def test_event_page_send_confirmation_then_resend(signed_in, app_server):
     assert len(mail.outbox) == 2
     page.reload()
     expect(page.get_by_role("row").filter(has_text=PID).get_by_role("button", name="Resend")).to_be_visible()
-    expect(page.locator(".audit-list")).to_contain_text("email.sent")
+    expect(page.locator(".audit-list")).to_contain_text("Email sent")

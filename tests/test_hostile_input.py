@@ -111,9 +111,9 @@ def seed_once(raw_table):
 
 
 def scan_operators(tables, raw_table):
-    from events.models import Event
+    from scc.dynamodb import raw_client
 
-    client = Event._get_connection().connection.client
+    client = raw_client()
     items = client.scan(TableName=tables.OPERATORS_TABLE, ConsistentRead=True)["Items"]
     return sorted(items, key=lambda item: item["username"]["S"])
 

@@ -37,9 +37,9 @@ def lambda_tables(dynalite_server):
         bind_models()
         create_tables()
         operators.add_operator(username="alice", role="admin", password=PASSWORD)
-        from events.models import Event
+        from scc.dynamodb import raw_client
 
-        client = Event._get_connection().connection.client
+        client = raw_client()
         roster = [patron("p1", "Ada Lovelace", "ada@example.com")]
         client.put_item(TableName=names["EVENTS_TABLE"], Item=event_item(EVENT_ID, roster=roster))
     bind_models()

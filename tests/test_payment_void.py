@@ -188,4 +188,4 @@ def test_event_activity_lists_the_void(api, admin_client, paid):
     assert void(api, paid).status_code == 201
     html = admin_client.get("/events/ev-1/").content.decode()
     activity = html[html.index('id="activity"') :]
-    assert "payment.voided" in activity and "double charge" in activity and "-$45.00" in activity
+    assert "Payment voided" in activity and "double charge" in activity and "-$45.00" in activity

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from django.test import Client
 
-from events.models import Event
+from scc.dynamodb import raw_client
 from tests.conftest import post_json, token_for
 from tests.factories import event_item, patron
 
@@ -20,7 +20,7 @@ PID = str(uuid.UUID(int=7))
 
 @pytest.fixture
 def wire(tables):
-    client = Event._get_connection().connection.client
+    client = raw_client()
     names = {tables.EVENTS_TABLE: "events", tables.OPERATORS_TABLE: "operators"}
     seen = Counter()
 

@@ -7,9 +7,9 @@ from tests import soak
 
 
 def test_eight_workers_for_four_seconds_keep_every_invariant(admin_user, raw_table):
-    from events.models import Event
+    from scc.dynamodb import raw_client
 
-    client = Event._get_connection().connection.client
+    client = raw_client()
     soak.seed(client, settings.EVENTS_TABLE)
     token = authentication.make_token(operators.principal_for(admin_user))[0]
     tally = soak.run(token=token, seconds=4, workers=8)

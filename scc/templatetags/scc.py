@@ -3,8 +3,24 @@ from decimal import Decimal
 
 from django import template
 from django.utils import timezone
+from django.utils.html import json_script
+
+from scc import clock, vocabulary
 
 register = template.Library()
+
+
+@register.filter
+def label(code, name):
+    """The words for a stored code: `{{ entry.action|label:"audit_action" }}` shows "Payment logged"."""
+    return vocabulary.label(name, code)
+
+
+@register.simple_tag
+def vocabulary_json():
+    """Every vocabulary's {code: label} for the page's scripts (read by SCC.label in api.js)."""
+    labels = {name: vocab.labels() for name, vocab in sorted(vocabulary.VOCABULARIES.items())}
+    return json_script(labels, "scc-vocabulary")
 
 
 @register.filter
@@ -30,10 +46,7 @@ def utc_iso_local(value):
     """A stored UTC ISO timestamp shown in the site's time zone."""
     if not value:
         return "—"
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+    moment = clock.parse(value)
+    if moment is None:
         return value
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.utc)
     return timezone.localtime(moment).strftime("%b %-d, %Y %-I:%M %p %Z")

@@ -58,6 +58,18 @@ window.SCC = (function () {
     return (negative ? "-" : "") + "$" + whole + "." + (parts[1] || "00");
   }
 
+  // Words for a stored code ("payment" -> "Payment"), from the vocabularies the page carries
+  // (#scc-vocabulary: audit_action, payment_method, record_kind, role). Unknown codes show as they are.
+  var vocabulary = null;
+  function label(name, code) {
+    if (vocabulary === null) {
+      var data = document.getElementById("scc-vocabulary");
+      vocabulary = data ? JSON.parse(data.textContent) : {};
+    }
+    var words = vocabulary[name] && vocabulary[name][code];
+    return words || code;
+  }
+
   // Buttons that only work with a script are rendered disabled with data-needs-script;
   // each script enables its own once its listeners are in place (no dead clicks while loading).
   function enable(selector, root) {
@@ -67,5 +79,13 @@ window.SCC = (function () {
     });
   }
 
-  return { enable: enable, show: show, report: report, errorMessage: errorMessage, postJson: postJson, usd: usd };
+  return {
+    enable: enable,
+    show: show,
+    report: report,
+    errorMessage: errorMessage,
+    postJson: postJson,
+    usd: usd,
+    label: label,
+  };
 })();

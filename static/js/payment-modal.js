@@ -130,7 +130,7 @@
         var payment = result.body.payment;
         updateCard(eventId, result.body.totals);
         dialog.close();
-        var saved = "Payment of " + usd(payment.amount) + " from " + (chosen ? chosen.name : payment.patron_id) + " saved";
+        var saved = api.label("record_kind", payment.kind) + " of " + usd(payment.amount) + " from " + (chosen ? chosen.name : payment.patron_id) + " saved";
         show(pageAlert, "");
         show(pageStatus, saved + (sendEmail ? "; sending confirmation…" : "."));
         if (!sendEmail) return;

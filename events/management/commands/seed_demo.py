@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from events import demo
 from scc import operators
+from scc.operators import Role
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -21,8 +22,8 @@ class Command(BaseCommand):
             created = demo.create_event_if_missing(event_id, attributes)
             state = "created" if created else "exists, left as it is"
             self.stdout.write(f"[{number}/{len(events)}] {event_id}: {state}")
-        admin_password = self._ensure_operator(demo.DEMO_ADMIN, "admin")
-        staff_password = self._ensure_operator(demo.DEMO_STAFF, "staff")
+        admin_password = self._ensure_operator(demo.DEMO_ADMIN, Role.ADMIN)
+        staff_password = self._ensure_operator(demo.DEMO_STAFF, Role.STAFF)
         self.stdout.write(f"Demo admin: {demo.DEMO_ADMIN} / {admin_password}")
         self.stdout.write(f"Demo staff: {demo.DEMO_STAFF} / {staff_password}")
 

@@ -4,6 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from scc import operators
+from scc.exceptions import DomainError
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add", help="Add an operator.")
         add.add_argument("username")
-        add.add_argument("--role", choices=operators.ROLES, default="staff")
+        add.add_argument("--role", choices=[role.value for role in operators.Role], default=operators.Role.STAFF.value)
         add.add_argument("--password-stdin", action="store_true", help="Read the password from standard input.")
         sub.add_parser("list", help="List operators.")
         for name in ("disable", "enable"):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         try:
             getattr(self, "handle_" + action.replace("-", "_"))(**options)
-        except operators.OperatorError as exc:
+        except DomainError as exc:
             raise CommandError(str(exc)) from exc
 
     def _password(self, from_stdin):

@@ -1,0 +1,40 @@
+"""Domain errors of events: what signing up, and any write to an event, can be refused for.
+
+Messages of the waiver's errors are written for patrons (they show on the public page).
+"""
+
+from scc.exceptions import Conflict, NotFound, RecordFull, Throttled
+
+
+class EventNotFound(NotFound):
+    def __init__(self, event_id):
+        super().__init__(f"No event with id {event_id!r}.")
+        self.event_id = event_id
+
+
+class EventTooLarge(RecordFull):
+    """The event's item is at DynamoDB's 400 KB limit. Payments pass a message for operators."""
+
+    message = "Sorry, we cannot add more sign-ups to this event's record. Please contact the crew so they can add you."
+
+
+class EventIsPast(Conflict):
+    message = "This event has already taken place, so its waiver can no longer be signed."
+
+
+class AlreadySignedUp(Conflict):
+    message = "Good news: you are already signed up for this event with that email, so there is nothing more to do."
+
+
+class RosterFull(Conflict):
+    message = "Sorry, this event is full: it already has the most patrons we can sign up. Please contact the crew."
+
+
+class SigningFailed(Conflict):
+    """The write's condition failed, yet a fresh read shows no reason: the event changed meanwhile."""
+
+    message = "We could not record your signature. Please try again."
+
+
+class TooManySignUps(Throttled):
+    message = "Too many sign-ups from this connection. Please wait a few minutes and try again."

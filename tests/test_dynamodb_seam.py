@@ -1,0 +1,121 @@
+"""The seam onto PynamoDB's and botocore's internals (scc.dynamodb): what it relies on still holds.
+
+A PynamoDB upgrade that moves any of these fails here first, with a message saying what
+changed and what depends on it, rather than as a slow page, a lost client share or a 500.
+"""
+
+import inspect
+
+import pynamodb
+import pytest
+from botocore.exceptions import ClientError
+from pynamodb.connection import Connection, TableConnection
+from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.models import Model
+
+from events.models import Event
+from scc import dynamodb
+from scc.operators import Operator
+from tests.factories import event_item
+
+UPGRADE = (
+    "PynamoDB {version}: {what}. scc.dynamodb relies on it for {why}; adapt scc.dynamodb (nothing else touches it)."
+)
+
+
+def relied_on(condition, what, why):
+    assert condition, UPGRADE.format(version=pynamodb.__version__, what=what, why=why)
+
+
+def test_the_seam_was_checked_against_this_major_version():
+    relied_on(
+        pynamodb.__version__.split(".")[0] == "6",
+        "a new major version",
+        "everything below (checked against 6.x): re-check each test here, then this line",
+    )
+
+
+def test_models_cache_their_connection_in_a_class_attribute():
+    relied_on("_connection" in vars(Model), "Model._connection is gone", "rebinding models to new tables (tests)")
+    relied_on(
+        callable(getattr(Model, "_get_connection", None)), "Model._get_connection() is gone", "every seam function"
+    )
+
+
+def test_table_connections_hold_a_connection_that_builds_its_client_lazily():
+    table = TableConnection("t", region="us-east-1", host="http://127.0.0.1:1")
+    relied_on(
+        isinstance(getattr(table, "connection", None), Connection),
+        "TableConnection.connection is no longer a Connection",
+        "reaching the botocore client",
+    )
+    relied_on(hasattr(table.connection, "_client"), "Connection._client is gone", "sharing one botocore client")
+    relied_on(
+        isinstance(inspect.getattr_static(Connection, "client", None), property),
+        "Connection.client is no longer a property",
+        "sharing one botocore client",
+    )
+
+
+def test_table_scans_take_the_projection_and_start_key_and_answer_raw_pages():
+    parameters = inspect.signature(TableConnection.scan).parameters
+    for name in ("attributes_to_get", "exclusive_start_key"):
+        relied_on(name in parameters, f"TableConnection.scan has no `{name}`", "the dispatch page's raw Scan")
+
+
+@pytest.mark.parametrize("error_class", [UpdateError, PutError])
+def test_write_errors_expose_dynamodb_error_codes(error_class):
+    refused = ClientError({"Error": {"Code": "ConditionalCheckFailedException", "Message": "no"}}, "UpdateItem")
+    too_big = ClientError(
+        {"Error": {"Code": "ValidationException", "Message": "Item size has exceeded the maximum allowed size"}},
+        "UpdateItem",
+    )
+    relied_on(
+        dynamodb.is_condition_failure(error_class("x", cause=refused)),
+        f"{error_class.__name__}.cause_response_code no longer gives the code",
+        "telling a failed condition from a failure (409s, idempotency, lockouts)",
+    )
+    relied_on(
+        dynamodb.is_item_too_large(error_class("x", cause=too_big))
+        and not dynamodb.is_item_too_large(error_class("x", cause=refused)),
+        f"{error_class.__name__}.cause_response_message no longer gives the message",
+        "the 400 KB item limit (507)",
+    )
+
+
+def test_bound_models_share_one_client_and_follow_new_table_names(tables):
+    clients = {id(dynamodb.raw_client(model)) for model in dynamodb.configured_models()}
+    relied_on(len(clients) == 1, "setting Connection._client no longer shares the client", "one client per endpoint")
+    relied_on(
+        Event._get_connection().table_name == tables.EVENTS_TABLE
+        and Operator._get_connection().table_name == tables.OPERATORS_TABLE,
+        "clearing Model._connection no longer rebuilds it from Meta",
+        "rebinding models to new tables",
+    )
+
+
+def test_raw_scan_pages_through_every_item_projected(raw_table, monkeypatch):
+    for n in range(5):
+        raw_table.put(event_item(f"ev-{n}", other_software={"S": "kept"}))
+    pages = []
+    real_scan = TableConnection.scan
+
+    def count_pages(self, *args, **kwargs):
+        pages.append(kwargs.get("exclusive_start_key"))
+        return real_scan(self, *args, limit=2, **kwargs)
+
+    monkeypatch.setattr(TableConnection, "scan", count_pages)
+    items = list(dynamodb.scan_raw(Event, attributes=["event_id", "title"]))
+    assert sorted(item["event_id"]["S"] for item in items) == [f"ev-{n}" for n in range(5)]
+    assert all(set(item) == {"event_id", "title"} and "S" in item["title"] for item in items)
+    assert len(pages) == 3 and pages[0] is None and all(pages[1:])
+
+
+def test_raw_items_are_created_once_and_never_overwritten(raw_table):
+    attributes = {"title": {"S": "Demo"}, "captain": {"S": "Capt. R. Alvarez"}}
+    assert dynamodb.create_raw_item(Event, key={"event_id": {"S": "demo"}}, attributes=attributes) is True
+    created = raw_table.get("demo")
+    assert created == {"event_id": {"S": "demo"}, **attributes}
+    again = {"title": {"S": "Changed"}}
+    assert dynamodb.create_raw_item(Event, key={"event_id": {"S": "demo"}}, attributes=again) is False
+    assert raw_table.get("demo") == created

@@ -1,0 +1,152 @@
+"""The money rule (events.ledger.reckon), pure: no DynamoDB, milliseconds per test.
+
+Items are raw DynamoDB maps, read both ways the app reads them: as PynamoDB models (event page,
+JSON API, services) and as the dispatch page's raw Scan views. Both must give the same money.
+"""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from events import ledger, selectors
+from events.models import Event
+from tests.factories import event_item, legacy_payment, patron, payment_record
+
+
+def model_of(item):
+    return Event.from_raw_data(item)
+
+
+def totals_both_ways(item):
+    """(model path, raw path) totals of one raw item."""
+    return ledger.totals(model_of(item)), selectors.raw_summary(item).totals
+
+
+def D(text):
+    return Decimal(text)
+
+
+def test_an_event_with_nothing_has_no_expected_money():
+    totals = ledger.totals(model_of(event_item(price=None)))
+    assert totals == ledger.Totals(paid=D("0.00"), expected=None, outstanding=None)
+    assert totals.as_json() == {"paid": "0.00", "expected": None, "outstanding": None}
+
+
+def test_expected_is_price_times_roster_and_outstanding_the_rest():
+    item = event_item(
+        price="45", roster=[patron("p1", "Ada"), patron("p2", "Grace")], payments=[payment_record("a", "p1", "45")]
+    )
+    for totals in totals_both_ways(item):
+        assert totals.as_json() == {"paid": "45.00", "expected": "90.00", "outstanding": "45.00"}
+
+
+def test_voids_and_refunds_are_negative_records_paid_is_net_of_them():
+    item = event_item(
+        price="50",
+        roster=[patron("p1", "Ada")],
+        payments=[
+            payment_record("a", "p1", "50"),
+            payment_record("v", "p1", "-50", kind="void", voids={"S": "a"}),
+            payment_record("b", "p1", "30"),
+            payment_record("r", "p1", "-10.5", kind="refund", refunds={"S": "b"}),
+        ],
+    )
+    for totals in totals_both_ways(item):
+        assert totals.as_json() == {"paid": "19.50", "expected": "50.00", "outstanding": "30.50"}
+    (ada,) = ledger.reckon_event(model_of(item)).balances
+    assert (ada.paid, ada.voided, ada.refunded, ada.net, ada.outstanding) == (
+        D("80.00"),
+        D("50.00"),
+        D("10.50"),
+        D("19.50"),
+        D("30.50"),
+    )
+
+
+def test_legacy_records_count_toward_the_event_in_a_row_of_their_own():
+    item = event_item(price="45", roster=[patron("p1", "Ada")], payments=[legacy_payment("45")])
+    for totals in totals_both_ways(item):
+        assert totals.as_json() == {"paid": "45.00", "expected": "45.00", "outstanding": "0.00"}
+    ada, legacy = ledger.reckon_event(model_of(item)).balances
+    assert (ada.name, ada.net, ada.outstanding) == ("Ada", D("0.00"), D("45.00"))
+    assert (legacy.patron_id, legacy.name, legacy.net, legacy.expected) == (
+        None,
+        ledger.LEGACY_ROW_NAME,
+        D("45.00"),
+        None,
+    )
+
+
+def test_a_patron_missing_from_the_roster_gets_a_row_but_no_expectation():
+    item = event_item(price="45", roster=[], payments=[payment_record("a", "gone", "20")])
+    (row,) = ledger.reckon_event(model_of(item)).balances
+    assert (row.name, row.net, row.outstanding) == ("gone (not on roster)", D("20.00"), None)
+
+
+def test_overpaid_is_a_negative_outstanding():
+    item = event_item(price="10", roster=[patron("p1", "Ada")], payments=[payment_record("a", "p1", "25")])
+    for totals in totals_both_ways(item):
+        assert totals.outstanding == D("-15.00")
+
+
+@pytest.mark.parametrize(
+    ("stored", "counted"),
+    [("12.3", "12.30"), ("45", "45.00"), ("1E+2", "100.00"), ("0.005", "0.00"), ("0.015", "0.02"), ("-0", "0.00")],
+)
+def test_each_amount_is_counted_in_cents(stored, counted):
+    item = event_item(price=None, roster=[patron("p1", "Ada")], payments=[payment_record("a", "p1", stored)])
+    for totals in totals_both_ways(item):
+        assert str(totals.paid) == counted
+
+
+def test_a_record_without_an_amount_counts_as_zero_and_unknown_kinds_as_payments():
+    odd = {"M": {"patron_id": {"S": "p1"}, "kind": {"S": "adjustment"}, "amount": {"N": "5"}}}
+    item = event_item(price="5", roster=[patron("p1", "Ada")], payments=[{"M": {"patron_id": {"S": "p1"}}}, odd])
+    for totals in totals_both_ways(item):
+        assert totals.as_json() == {"paid": "5.00", "expected": "5.00", "outstanding": "0.00"}
+
+
+def test_totals_are_read_without_the_balances():
+    # The dispatch page's raw path never builds rows: only `amount` is read for the totals.
+    class AmountOnly:
+        def __init__(self, amount):
+            self.amount = amount
+
+    reckoning = ledger.reckon(price="10", patrons=[object()] * 3, records=[AmountOnly("4"), AmountOnly(None)])
+    assert reckoning.totals.as_json() == {"paid": "4.00", "expected": "30.00", "outstanding": "26.00"}
+
+
+amounts = st.decimals(min_value=-100000, max_value=100000, places=2, allow_nan=False, allow_infinity=False)
+kinds = st.sampled_from([None, "payment", "void", "refund", "other-software"])
+patron_ids = st.sampled_from([None, "p1", "p2", "p3", "stranger"])
+
+
+@st.composite
+def raw_items(draw):
+    roster = [patron(pid, f"Name {pid}") for pid in draw(st.lists(st.sampled_from(["p1", "p2", "p3"]), unique=True))]
+    records = []
+    for patron_id, kind, amount in draw(st.lists(st.tuples(patron_ids, kinds, amounts), max_size=12)):
+        fields = {"amount": {"N": str(amount)}}
+        if patron_id:
+            fields["patron_id"] = {"S": patron_id}
+        if kind:
+            fields["kind"] = {"S": kind}
+        records.append({"M": fields})
+    price = draw(st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=2).map(str)))
+    return event_item(price=price, roster=roster, payments=records)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(raw_items())
+def test_both_reads_agree_and_the_rows_add_up_to_the_totals(item):
+    from_model, from_raw = totals_both_ways(item)
+    assert from_model == from_raw
+    reckoning = ledger.reckon_event(model_of(item))
+    rows = reckoning.balances
+    assert sum((row.net for row in rows), D("0")) == reckoning.totals.paid
+    assert selectors.reckon_raw(item).balances == rows
+    if reckoning.totals.expected is not None:
+        roster_rows = rows[: len(item["roster"]["L"])]
+        assert sum((row.expected for row in roster_rows), D("0")) == reckoning.totals.expected
