@@ -200,3 +200,27 @@ def page(page):
     page.on("response", lambda r: print(f"[http {r.status}] {r.url}") if r.status >= 400 else None)
     return page
 
+
+# Test tiers ------------------------------------------------------------------------------
+# `make test-fast` runs -m "not slow"; `make test` runs everything. Browser and fuzz tests are
+# recognised here from what they use; the other tiers are marked in their modules (pytestmark).
+SLOW_TIERS = ("browser", "fuzz", "wire", "zappa", "soak")
+
+
+def _tiers(item):
+    used = set(item.fixturenames)
+    tiers = {marker.name for marker in item.iter_markers() if marker.name in SLOW_TIERS}
+    if "browser" in used:  # pytest-playwright's Chromium, behind page and context
+        tiers.add("browser")
+    if getattr(item.obj, "is_hypothesis_test", False) and "tables" in used:
+        tiers.add("fuzz")  # examples through the whole stack to dynalite; pure property tests stay fast
+    return tiers
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        tiers = _tiers(item)
+        for tier in sorted(tiers):
+            item.add_marker(tier)
+        if tiers:
+            item.add_marker("slow")

@@ -20,6 +20,8 @@ from tests.conftest import PASSWORD, create_tables
 from tests.factories import event_item, patron
 from tests.lambda_events import FUNCTION_HOST, VIEWER_ORIGIN, Browser, HandlerProcess, body_text, function_url_event
 
+pytestmark = pytest.mark.zappa
+
 EVENT_ID = "lambda-ev"
 
 

@@ -94,6 +94,7 @@ def post_login(port, password):
         return error.code
 
 
+@pytest.mark.wire  # two runserver processes
 def test_lockout_holds_across_two_app_processes(admin_user, tables, dynalite_server):
     env = local_env(dynalite_server.endpoint)
     env.update(

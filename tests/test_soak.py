@@ -1,9 +1,12 @@
 """A short run of the concurrency soak (make soak runs it for 30 s): same workers, same invariants."""
 
+import pytest
 from django.conf import settings
 
 from scc import authentication, operators
 from tests import soak
+
+pytestmark = pytest.mark.soak
 
 
 def test_eight_workers_for_four_seconds_keep_every_invariant(admin_user, raw_table):

@@ -16,6 +16,8 @@ from tests.conftest import signed_in_client, token_for
 from tests.factories import event_item, patron
 from tests.throttle_proxy import ThrottleProxy
 
+pytestmark = pytest.mark.wire
+
 BUDGET = 1 + MAX_RETRY_ATTEMPTS
 # Standard mode backs off rand() * 1, 2, 4 s between throttled attempts: at most 7 s in all.
 WORST_CASE_SECONDS = 7 + 3
