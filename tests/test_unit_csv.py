@@ -126,8 +126,8 @@ def test_amounts_print_as_plain_decimals():
     assert csv_record(row(amount=Decimal("0.50")))[7] == "0.50"
 
 
-@PROPERTIES
-@given(st.lists(cells, min_size=11, max_size=11))
+@settings(max_examples=100, derandomize=True)  # the csv module's own round trip: fewer examples suffice
+@given(st.lists(cells, min_size=6, max_size=6))
 def test_each_line_reads_back_as_the_neutralised_cells(texts):
     fields = dict(zip(["operator", "action", "event_id", "event_title", "detail"], texts, strict=False))
     record = csv_record(row(**fields, at=texts[5], moment=None))
