@@ -221,6 +221,7 @@ def test_exactly_one_consistent_get_and_one_update_on_the_events_table(api, even
     assert calls == [("GetItem", True), ("UpdateItem", None)]
 
 
+@pytest.mark.soak  # 8 threads, 224 requests: seconds, so not in make test-fast
 def test_concurrent_payments_none_lost_none_doubled(admin_user, event, raw_table):
     token = token_for(admin_user)
     ids = [[str(uuid.uuid4()) for _ in range(25)] for _ in range(8)]
