@@ -15,7 +15,7 @@ from payments.audit_views import _page_number
 from payments.forms import AuditFilterForm
 from payments.selectors import AuditFilters, AuditPage, AuditRow, AuditTotals, event_rows, parse_time
 
-PROPERTIES = settings(max_examples=200, derandomize=True)
+PROPERTIES = settings(max_examples=150, derandomize=True)
 LA = ZoneInfo("America/Los_Angeles")  # the site's zone in these settings
 
 

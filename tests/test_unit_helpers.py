@@ -15,7 +15,7 @@ from scc.authentication import bearer_token
 from scc.ratelimit import client_address
 from scc.views import _safe_next
 
-PROPERTIES = settings(max_examples=500, derandomize=True)
+PROPERTIES = settings(max_examples=300, derandomize=True)
 GOOD_WAIVER = {"full_name": "Grace Hopper", "email": "grace@example.com", "phone": "", "agree": "on"}
 
 
