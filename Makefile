@@ -7,7 +7,7 @@ LOCAL_ENV := DJANGO_DEBUG=1 SCC_DYNAMODB_HOST=http://127.0.0.1:8001 SCC_EMAIL_BA
 	AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=$${AWS_REGION:-us-east-1}
 STAGE ?= staging
 
-.PHONY: install install-browser run test lint format bench soak package deploy-staging promote check-deploy-env _deploy clean
+.PHONY: install install-browser run test test-fast lint format bench soak package deploy-staging promote check-deploy-env _deploy clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -44,6 +44,10 @@ run: install
 
 test: install install-browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything but the slow tiers (browser, fuzz, wire, zappa, soak: see pyproject.toml), in under a minute.
+test-fast: install
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff format --check .

@@ -1,6 +1,7 @@
 """The audit trail for staff: /audit/ (a changelist) and /audit.csv (the same rows, streamed)."""
 
 import csv
+import re
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -23,8 +24,10 @@ CSV_HEADER = [
     "detail",
     "legacy",
 ]
-# OWASP CSV injection: a spreadsheet treats a cell starting with these as a formula.
+# OWASP CSV injection: a spreadsheet treats a cell starting with these as a formula, also after
+# leading spaces or line breaks (which some spreadsheets trim on import).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_LEADING_BLANKS = re.compile(r"[^\S\t\r]*")  # whitespace other than tab and CR, themselves formula prefixes
 
 
 def _page_number(request):
@@ -43,7 +46,8 @@ def audit(request):
 def neutralise(text):
     """A text cell a spreadsheet will not run: formula-like values get a leading apostrophe."""
     text = "" if text is None else str(text)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    blanks = _LEADING_BLANKS.match(text).end()
+    return "'" + text if text.startswith(FORMULA_PREFIXES, blanks) else text
 
 
 def csv_record(row):

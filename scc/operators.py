@@ -89,14 +89,17 @@ def get_operator(username, *, attributes=None):
         return None
 
 
-def principal_for(username, operator=None):
+_NOT_LOADED = object()
+
+
+def principal_for(username, operator=_NOT_LOADED):
     """The active principal for a username, or None (unknown, disabled, no password).
 
-    Pass `operator` when it is already loaded, to save a read.
+    Pass `operator` when it is already loaded (None when there is no such operator), to save a read.
     """
     if username == BREAK_GLASS_USERNAME and settings.ADMIN_PASS_HASH:
         return Principal(username, Role.ADMIN, settings.ADMIN_PASS_HASH)
-    if operator is None:
+    if operator is _NOT_LOADED:
         operator = get_operator(username, attributes=PRINCIPAL_ATTRIBUTES)
     if operator is None or operator.disabled or not operator.password_hash or not Role.has(operator.role):
         return None

@@ -14,9 +14,12 @@ from scc.forms import LoginForm
 
 def _safe_next(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    # Only a local path: redirect() would take a bare word such as "0" for a view name and fail.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts=None, require_https=request.is_secure()
+    # Only a local path: redirect() would take a bare word such as "0" for a view name and fail, and
+    # "//" or "/\\" alone pass Django's check but are no path (a browser reads both as "//").
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(target, allowed_hosts=None, require_https=request.is_secure())
     ):
         return target
     return f"{settings.URL_PREFIX}/"

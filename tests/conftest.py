@@ -1,5 +1,6 @@
 import json
 import os
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -27,12 +28,16 @@ def dynalite_server():
     server.stop()
 
 
-def create_tables():
+def create_tables(timeout=10):
     for model in configured_models():
         model.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
+    # dynalite with --createTableMs 0 answers ACTIVE on the first DescribeTable; the poll is only a bounded fallback.
+    deadline = time.monotonic() + timeout
     for model in configured_models():
-        while model.describe_table()["TableStatus"] != "ACTIVE":  # dynalite: ACTIVE at once with --createTableMs 0
-            pass
+        while model.describe_table()["TableStatus"] != "ACTIVE":
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{model.Meta.table_name} is not ACTIVE after {timeout} s")
+            time.sleep(0.01)
 
 
 @pytest.fixture
@@ -194,3 +199,28 @@ def page(page):
     page.on("requestfailed", lambda r: print(f"[requestfailed] {r.method} {r.url}: {r.failure}"))
     page.on("response", lambda r: print(f"[http {r.status}] {r.url}") if r.status >= 400 else None)
     return page
+
+
+# Test tiers ------------------------------------------------------------------------------
+# `make test-fast` runs -m "not slow"; `make test` runs everything. Browser and fuzz tests are
+# recognised here from what they use; the other tiers are marked in their modules (pytestmark).
+SLOW_TIERS = ("browser", "fuzz", "wire", "zappa", "soak")
+
+
+def _tiers(item):
+    used = set(item.fixturenames)
+    tiers = {marker.name for marker in item.iter_markers() if marker.name in SLOW_TIERS}
+    if "browser" in used:  # pytest-playwright's Chromium, behind page and context
+        tiers.add("browser")
+    if getattr(item.obj, "is_hypothesis_test", False) and "tables" in used:
+        tiers.add("fuzz")  # examples through the whole stack to dynalite; pure property tests stay fast
+    return tiers
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        tiers = _tiers(item)
+        for tier in sorted(tiers):
+            item.add_marker(tier)
+        if tiers:
+            item.add_marker("slow")

@@ -9,3 +9,7 @@ class CountingPBKDF2PasswordHasher(PBKDF2PasswordHasher):
     def encode(self, password, salt, iterations=None):
         type(self).computed.append(iterations or self.iterations)
         return super().encode(password, salt, iterations)
+
+
+class CheapCountingPBKDF2PasswordHasher(CountingPBKDF2PasswordHasher):
+    iterations = 1000  # the same counting for tests that count hashes without needing their full strength

@@ -1,7 +1,8 @@
 """Concurrency soak: workers mixing payment-log, notify, void and waiver signing on one event.
 
 `make soak` (python -m tests.soak [SECONDS] [WORKERS]) starts its own dynalite and runs 30 s with
-8 workers; tests/test_soak.py runs the same for a few seconds. Requests go through the whole
+8 workers; tests/test_soak.py runs the same workers for a fixed number of actions each, so the
+work done does not depend on how busy the machine is. Requests go through the whole
 Django stack (test Client, one per worker) to dynalite over HTTP. Afterwards `check()` asserts:
 every accepted write is in the item exactly once, payment_ids equals the ledger's ids, and the
 audit entries match the accepted actions one for one.
@@ -39,7 +40,7 @@ def seed(raw_client, table):
     raw_client.put_item(TableName=table, Item=event_item(EVENT_ID, days=30, roster=roster, other={"S": "keep me"}))
 
 
-def worker(n, token, tally, stop_at, seed_value):
+def worker(n, token, tally, more, seed_value):
     from django.test import Client
 
     rng = random.Random(seed_value)
@@ -50,7 +51,7 @@ def worker(n, token, tally, stop_at, seed_value):
     def post(path, body):
         return api.post(path, json.dumps(body), content_type="application/json")
 
-    while time.monotonic() < stop_at:
+    while more():
         action = rng.choices(actions, weights)[0]
         with tally.lock:
             known = list(tally.payments)
@@ -94,11 +95,21 @@ def worker(n, token, tally, stop_at, seed_value):
             tally.statuses[(action, response.status_code)] += 1
 
 
-def run(*, token, seconds, workers=8, seed_value=0):
+def run(*, token, seconds=None, actions=None, workers=8, seed_value=0):
+    """Run for `seconds` (make soak), or until each worker has drawn `actions` actions (the test)."""
     tally = Tally()
-    stop_at = time.monotonic() + seconds
+    failures = []
+
+    def guarded(*args):
+        # An exception in a thread is only printed: collect it, so a failed check inside a worker fails the run.
+        try:
+            worker(*args)
+        except Exception as exc:
+            failures.append(exc)
+
     threads = [
-        threading.Thread(target=worker, args=(n, token, tally, stop_at, seed_value * 1000 + n)) for n in range(workers)
+        threading.Thread(target=guarded, args=(n, token, tally, _budget(seconds, actions), seed_value * 1000 + n))
+        for n in range(workers)
     ]
     started = time.monotonic()
     for thread in threads:
@@ -106,7 +117,20 @@ def run(*, token, seconds, workers=8, seed_value=0):
     for thread in threads:
         thread.join()
     tally.elapsed = time.monotonic() - started
+    if failures:
+        raise AssertionError(f"{len(failures)} of {workers} workers failed") from failures[0]
     return tally
+
+
+def _budget(seconds, actions):
+    """A per-worker `more()`: true until the time or the number of actions is used up."""
+    if (seconds is None) == (actions is None):
+        raise ValueError("give seconds or actions")
+    if seconds is not None:
+        stop_at = time.monotonic() + seconds
+        return lambda: time.monotonic() < stop_at
+    left = iter(range(actions))
+    return lambda: next(left, None) is not None
 
 
 def check(item, tally):

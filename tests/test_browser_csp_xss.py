@@ -78,7 +78,7 @@ def test_every_page_without_csp_violations_or_console_errors(admin_user, raw_tab
 
     page.goto(f"{app_server.url}/audit/")
     expect(page.get_by_role("heading", name=re.compile("Audit"))).to_be_visible()
-    page.get_by_role("link", name="Download CSV").is_visible()
+    expect(page.get_by_role("link", name="Download CSV")).to_be_visible()
 
     page.goto(f"{app_server.url}/g/ev-1/waiver")
     page.get_by_label("Full name").fill("Lin Wei")

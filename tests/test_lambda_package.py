@@ -7,7 +7,11 @@ import os
 import subprocess
 import zipfile
 
+import pytest
+
 from tests.dynalite import ROOT
+
+pytestmark = pytest.mark.zappa
 
 
 def test_make_package_builds_a_small_runtime_only_zip_that_serves_requests():

@@ -37,7 +37,10 @@ bodies = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# derandomize: the same 300 examples every run, so the suite's verdict does not change between runs.
+@settings(
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=st.one_of(bodies, json_value))
 def test_random_bodies_never_500_and_never_write_on_4xx(admin_user, raw_table, body):
     if raw_table.get("ev-1") is None:

@@ -257,7 +257,8 @@ def test_session_needs_csrf_token(admin_user, event):
     client = Client(enforce_csrf_checks=True)
     client.get("/login/")
     token = client.cookies["scc_csrftoken"].value
-    client.post("/login/", {"username": "alice", "password": "correct horse battery", "csrfmiddlewaretoken": token})
+    form = {"username": "alice", "password": "correct horse battery", "csrfmiddlewaretoken": token}
+    assert client.post("/login/", form).status_code == 302
     token = client.cookies["scc_csrftoken"].value
     assert post(client, body()).status_code == 403
     response = client.post(URL, json.dumps(body()), content_type="application/json", HTTP_X_CSRFTOKEN=token)

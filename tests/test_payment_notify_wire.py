@@ -17,6 +17,8 @@ from moto.server import ThreadedMotoServer
 
 from tests.factories import event_item, patron
 
+pytestmark = pytest.mark.wire
+
 URL = "/api/payment-notify"
 PID = str(uuid.UUID(int=1))
 SENDER = "dispatch@scc.test"

@@ -1,9 +1,8 @@
-"""Sign-in: unknown user and wrong password cost the same; lockout holds across app processes."""
+"""Sign-in: unknown user and wrong password cost the same (counted); lockout holds across app processes."""
 
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ import pytest
 from django.test import Client
 
 from scc import operators
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, events_table_calls
 from tests.dynalite import ROOT, free_port, local_env
 from tests.hashers import CountingPBKDF2PasswordHasher
 
@@ -28,13 +27,20 @@ def production_hasher(tables, settings):
     return CountingPBKDF2PasswordHasher.computed
 
 
+@pytest.fixture
+def counting_hasher(tables, settings):
+    settings.PASSWORD_HASHERS = ["tests.hashers.CheapCountingPBKDF2PasswordHasher"]
+    settings.LOGIN_MAX_FAILURES = 10**6
+    operators.add_operator(username="carol", role="admin", password=PASSWORD)
+    CountingPBKDF2PasswordHasher.computed.clear()
+    return CountingPBKDF2PasswordHasher.computed
+
+
 def attempt(username):
     body = json.dumps({"username": username, "password": "wrong password"})
-    started = time.perf_counter()
     response = Client().post("/api/login", body, content_type="application/json")
-    elapsed = time.perf_counter() - started
     assert response.status_code == 401
-    return elapsed, response.json()
+    return response.json()
 
 
 def test_unknown_user_and_wrong_password_compute_the_same_hash(production_hasher):
@@ -47,17 +53,22 @@ def test_unknown_user_and_wrong_password_compute_the_same_hash(production_hasher
     assert len(wrong) == 1 and wrong[0] >= 1_000_000  # Django 5.2's default iterations
 
 
-def test_unknown_user_and_wrong_password_take_similar_time(production_hasher):
-    # Wall time on a shared machine is noisy: interleave, take medians, allow a factor of 2.
-    # The hash (~0.2-1 s) dominates; the wrong-password path's extra UpdateItem is ~2 ms.
-    times = {"carol": [], "nobody": []}
-    for _ in range(5):
-        for username in times:
-            elapsed, body = attempt(username)
-            times[username].append(elapsed)
-            assert body == {"ok": False, "error": "Invalid username or password."}
-    wrong, unknown = statistics.median(times["carol"]), statistics.median(times["nobody"])
-    assert 0.5 < unknown / wrong < 2, times
+def test_unknown_user_and_wrong_password_cost_the_same(counting_hasher, settings):
+    # What a stopwatch would compare, counted: hashes (full strength: the test above) and DynamoDB
+    # requests per attempt. An unknown name's first attempt also starts its rate-limit window:
+    # compare the attempts after it.
+    costs = {}
+    for username in ("carol", "nobody"):
+        attempt(username)
+        counting_hasher.clear()
+        with events_table_calls(settings.OPERATORS_TABLE) as calls:
+            body = attempt(username)
+        costs[username] = (body, list(counting_hasher), sorted(calls))
+    assert costs["nobody"] == costs["carol"]
+    body, hashes, calls = costs["carol"]
+    assert body == {"ok": False, "error": "Invalid username or password."}
+    assert len(hashes) == 1
+    assert [operation for operation, _ in calls] == ["GetItem", "UpdateItem"]
 
 
 def start_app(port, env):
@@ -94,6 +105,7 @@ def post_login(port, password):
         return error.code
 
 
+@pytest.mark.wire  # two runserver processes
 def test_lockout_holds_across_two_app_processes(admin_user, tables, dynalite_server):
     env = local_env(dynalite_server.endpoint)
     env.update(

@@ -9,7 +9,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import Resolver404, resolve
 
 from scc import smoke
 from tests.dynalite import ROOT
@@ -17,18 +16,6 @@ from tests.dynalite import ROOT
 S3_ERROR = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>'
 )
-
-
-def _routed(path):
-    try:
-        resolve(path)
-    except Resolver404:
-        return False
-    return True
-
-
-# POST /api/payment-log and /api/payment-notify are being added on the payments branch.
-PAYMENT_API_ROUTED = _routed("/api/payment-log") and _routed("/api/payment-notify")
 
 
 def test_smoke_check_passes_against_the_live_app(app_server, tables):
@@ -43,14 +30,9 @@ def test_smoke_check_passes_against_the_live_app(app_server, tables):
         row = next(line for line in output.splitlines() if line.startswith(name))
         assert row.split()[-1] == "ok", output
     api_rows = [line for line in output.splitlines() if line.startswith("POST /api/payment-")]
-    assert len(api_rows) == 2
-    if PAYMENT_API_ROUTED:
-        assert failed is None, output
-        assert "All 6 checks passed." in output
-    else:
-        # Until the payments branch lands, these two rows are the routing failures the check exists to catch.
-        assert all("routing failure" in row for row in api_rows), output
-        assert str(failed) == "smoke check failed: 2 of 6 checks"
+    assert len(api_rows) == 2 and all(row.split()[-1] == "ok" for row in api_rows), output
+    assert failed is None, output
+    assert "All 6 checks passed." in output
 
 
 class StandIn:

@@ -11,6 +11,8 @@ from moto.server import ThreadedMotoServer
 
 from tests.dynalite import ROOT, free_port
 
+pytestmark = pytest.mark.wire
+
 BUCKET = "scc-static-test"
 DOMAIN = "dispatch.example.test"
 

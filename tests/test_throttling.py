@@ -5,7 +5,6 @@ PynamoDB gives botocore's standard retry mode total_max_attempts = 1 + Meta.max_
 """
 
 import json
-import time
 import uuid
 
 import pytest
@@ -16,9 +15,11 @@ from tests.conftest import signed_in_client, token_for
 from tests.factories import event_item, patron
 from tests.throttle_proxy import ThrottleProxy
 
+pytestmark = pytest.mark.wire
+
+# Attempts per call, counted at the proxy instead of timed: 4 attempts mean at most rand() * (1 + 2 + 4) s of
+# botocore backoff before the 503; each further attempt would double the wait.
 BUDGET = 1 + MAX_RETRY_ATTEMPTS
-# Standard mode backs off rand() * 1, 2, 4 s between throttled attempts: at most 7 s in all.
-WORST_CASE_SECONDS = 7 + 3
 
 
 @pytest.fixture
@@ -55,14 +56,11 @@ def test_persistent_throttle_on_a_write_is_503_after_the_budget_and_writes_nothi
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
     before = raw_table.get("ev-1")
     proxy.throttle("UpdateItem")
-    started = time.monotonic()
     response = log_payment(client, str(uuid.uuid4()))
-    elapsed = time.monotonic() - started
     assert response.status_code == 503
     assert response.json()["ok"] is False and "unavailable" in response.json()["error"]
     assert response["Retry-After"] == "30"
-    assert proxy.attempts["UpdateItem"] == BUDGET == 4
-    assert elapsed < WORST_CASE_SECONDS
+    assert proxy.attempts["UpdateItem"] == proxy.throttled["UpdateItem"] == BUDGET == 4
     assert raw_table.get("ev-1") == before
 
 
@@ -73,13 +71,10 @@ def test_persistent_throttle_on_reads_is_503_for_page_api_and_healthz(proxy, adm
         proxy.throttle(target)
     for client, url in [(page_client, "/"), (api_client, "/api/events/ev-1"), (Client(), "/healthz")]:
         proxy.reset_counts()
-        started = time.monotonic()
         response = client.get(url)
-        elapsed = time.monotonic() - started
         assert response.status_code == 503, url
         # The first throttled call uses the whole budget, then the request gives up.
-        assert sum(proxy.attempts.values()) == BUDGET, (url, proxy.attempts)
-        assert elapsed < WORST_CASE_SECONDS, url
+        assert sum(proxy.attempts.values()) == sum(proxy.throttled.values()) == BUDGET == 4, (url, proxy.attempts)
         if url == "/":
             assert "Temporarily unavailable" in response.content.decode()
         else:

@@ -51,7 +51,10 @@ def test_page_shows_event_waiver_and_form(raw_table):
 
 def test_page_shows_nothing_private(raw_table):
     seed(raw_table, roster_emails={"SS": ["ada@example.com"]})
-    html = Client().get(URL).content.decode()
+    response = Client().get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Charter ev-1" in html and ">Sign waiver</button>" in html  # the page itself, not an error page
     for private in [
         "Ada Lovelace",
         "ada@example.com",
@@ -66,7 +69,11 @@ def test_page_shows_nothing_private(raw_table):
 
 def test_public_page_has_no_staff_navigation_even_when_signed_in(admin_client, raw_table):
     seed(raw_table)
-    html = admin_client.get(URL).content.decode()
+    assert admin_client.get("/").status_code == 200  # signed in: the staff pages have the navigation
+    response = admin_client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Charter ev-1" in html and ">Sign waiver</button>" in html
     assert "Sign out" not in html and 'href="/"' not in html
 
 

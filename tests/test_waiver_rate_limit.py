@@ -47,6 +47,8 @@ def test_a_new_window_starts_the_count_again(tables):
 
 
 def test_counters_do_not_show_as_operators(tables, admin_user):
-    ratelimit.allow(bucket="t", client="c", limit=2, window_seconds=60)
+    assert ratelimit.allow(bucket="t", client="c", limit=2, window_seconds=60)
+    # The counter is an item of the operators table, and still no operator.
+    assert ratelimit.RateLimitCounter.get("ratelimit#t#c", consistent_read=True).hits == 1
     assert [op.username for op in operators.list_operators()] == [admin_user]
     assert operators.principal_for("ratelimit#t#c") is None
