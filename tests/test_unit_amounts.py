@@ -18,7 +18,9 @@ from payments.forms import (
     parse_amount,
     parse_payment_id,
 )
-from scc.api import MAX_BODY_BYTES, ApiError, parse_json_object
+from scc.api import MAX_BODY_BYTES, parse_json_object
+from scc.errors import status_for
+from scc.exceptions import DomainError
 
 PROPERTIES = settings(max_examples=150, derandomize=True)
 CENTS = st.integers(1, 10_000_000).map(lambda cents: Decimal(cents).scaleb(-2))  # 0.01 .. 100000.00
@@ -179,15 +181,15 @@ def test_a_json_number_is_read_exactly_as_written(number):
     ],
 )
 def test_bodies_that_are_not_a_json_object_of_text_are_refused(raw, status):
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         body(raw)
-    assert refused.value.status == status
+    assert status_for(refused.value) == status
 
 
 def test_deep_nesting_under_the_size_limit_is_a_400():
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         body(b"[" * 8000 + b"]" * 8000)
-    assert refused.value.status == 400
+    assert status_for(refused.value) == 400
 
 
 # The forms ------------------------------------------------------------------------------------

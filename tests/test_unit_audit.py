@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from events.models import AuditEntry, Event, Patron, PaymentRecord
 from payments.audit_views import _page_number
 from payments.forms import AuditFilterForm
-from payments.selectors import AuditFilters, AuditPage, AuditRow, AuditTotals, event_rows, parse_time
+from payments.selectors import AuditFilters, AuditPage, AuditRow, AuditTotals, event_rows
+from scc import clock
 
 PROPERTIES = settings(max_examples=150, derandomize=True)
 LA = ZoneInfo("America/Los_Angeles")  # the site's zone in these settings
@@ -55,7 +56,7 @@ def row(**fields):
     ],
 )
 def test_parse_time(stored, expected):
-    moment = parse_time(stored)
+    moment = clock.parse(stored)
     assert moment == expected
     assert moment is None or moment.utcoffset() == timedelta(0)
 
@@ -116,7 +117,23 @@ def test_bad_filters_are_form_errors_on_their_field(query, field, message):
 
 def test_every_action_the_trail_records_can_be_chosen():
     choices = [value for value, _ in AuditFilterForm().fields["action"].choices if value]
-    assert set(choices) == {"payment.logged", "payment.voided", "email.sent", "email.failed", "waiver.signed"}
+    assert set(choices) == {
+        "payment.logged",
+        "payment.voided",
+        "payment.refunded",
+        "email.sent",
+        "email.failed",
+        "waiver.signed",
+        "event.created",
+        "event.updated",
+        "roster.added",
+        "roster.updated",
+        "roster.cancelled",
+        "roster.checked_in",
+        "roster.checked_out",
+        "operator.added",
+        "operator.updated",
+    }
 
 
 # AuditFilters.matches ---------------------------------------------------------------------------
