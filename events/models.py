@@ -52,6 +52,9 @@ class Patron(MapAttribute):
     email = UnicodeAttribute(null=True)
     phone = UnicodeAttribute(null=True)
     waiver_signed_at = UnicodeAttribute(null=True)
+    checked_in_at = UnicodeAttribute(null=True)
+    cancelled_at = UnicodeAttribute(null=True)  # a cancelled patron stays on the roster, no longer expected to pay
+    cancel_reason = UnicodeAttribute(null=True)
 
 
 class PaymentRecord(MapAttribute):
@@ -66,7 +69,9 @@ class PaymentRecord(MapAttribute):
     email_sent = BooleanAttribute(null=True)
     email_sent_at = UnicodeAttribute(null=True)
     kind = UnicodeAttribute(null=True)  # a RecordKind; absent on legacy records
+    method = UnicodeAttribute(null=True)  # a PaymentMethod; absent on old records
     voids = UnicodeAttribute(null=True)
+    refunds = UnicodeAttribute(null=True)
 
     @property
     def is_legacy(self):
@@ -103,6 +108,8 @@ class Event(Model):
     starts_at = UnicodeAttribute(null=True)  # ISO 8601 with offset
     price = DecimalAttribute(null=True)
     waiver_text = UnicodeAttribute(null=True)
+    capacity = DecimalAttribute(null=True)  # most patrons the event takes (app-owned; 1-500)
+    version = DecimalAttribute(null=True)  # bumped by every edit of the app-owned fields; absent = 0
     roster = ListAttribute(of=Patron, null=True)
     payments = ListAttribute(of=PaymentRecord, null=True)
     payment_ids = UnicodeSetAttribute(null=True)
