@@ -1,11 +1,11 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from accounts.models import Role
 from events import ledger, selectors
 from events.errors import EventNotFound
 from events.serializers import event_json
 from scc.api import api_view, ok
-from scc.operators import Role
 from scc.permissions import staff_required
 
 

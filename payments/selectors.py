@@ -4,6 +4,8 @@ One paginated Scan that projects only what the audit needs; no per-event
 follow-up requests. Rows are produced by generators: the CSV streams them in
 scan order (newest first within each event) and never holds the table; the
 page keeps only the rows up to the page it shows (a bounded heap) plus counts.
+Operator changes (stored on each operator's item, read through accounts.selectors)
+follow the events' rows: one more Scan, of the small operators table.
 """
 
 import heapq
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from accounts.selectors import operator_audit_entries
 from events.ledger import ZERO
 from events.models import Event, money
 from scc import clock
@@ -37,6 +40,7 @@ class AuditRow:
     payment_id: str | None
     detail: str
     legacy: bool = False
+    subject: str = ""  # for operator changes: the operator changed (`operator` is who changed it)
 
     @property
     def needs_attention(self):
@@ -59,7 +63,7 @@ class AuditFilters:
     def matches(self, row):
         if self.event and row.event_id != self.event:
             return False
-        if self.operator and row.operator.casefold() != self.operator.casefold():
+        if self.operator and self.operator.casefold() not in (row.operator.casefold(), row.subject.casefold()):
             return False
         if self.action and row.action != self.action:
             return False
@@ -196,6 +200,30 @@ def audit_rows(*, filters, seen=None):
         for row in event_rows(event):
             if filters.matches(row):
                 yield row
+    if filters.event or filters.patron:
+        return  # operator changes belong to no event and no patron
+    for row in operator_rows():
+        if filters.matches(row):
+            yield row
+
+
+def operator_rows():
+    """Changes to operators (added, role, status, password, unlock) as audit rows without an event."""
+    for entry in operator_audit_entries():
+        yield AuditRow(
+            at=entry.at,
+            moment=entry.moment,
+            operator=entry.operator,
+            action=entry.action,
+            event_id="",
+            event_title="",
+            patron_id=None,
+            patron_name=None,
+            amount=None,
+            payment_id=None,
+            detail=f"{entry.username}: {entry.detail}",
+            subject=entry.username,
+        )
 
 
 def audit_page(*, filters, page=1, per_page=PER_PAGE):

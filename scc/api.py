@@ -12,10 +12,8 @@ from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from scc.authentication import get_principal
 from scc.errors import error_response, refusal_response
 from scc.exceptions import DomainError, InvalidInput, RequestTooLarge
-from scc.operators import Role
 
 
 def ok(status=200, **data):
@@ -78,7 +76,8 @@ def _csrf_failure(request):
 def api_view(*, methods, role=None):
     """Wrap a JSON view: method check, authentication, role, CSRF for sessions; domain errors as JSON.
 
-    role: None (anyone), Role.STAFF (staff or admin) or Role.ADMIN.
+    role: None (anyone) or a role code ("staff", "admin"): `request.user.has_role(role)` decides
+    (an admin may do what staff may). A Bearer-token request needs no CSRF token.
     """
 
     def decorator(view):
@@ -91,16 +90,15 @@ def api_view(*, methods, role=None):
                 return response
             try:
                 if role is not None:
-                    principal = get_principal(request)
-                    if principal is None:
+                    user = request.user
+                    if not user.is_authenticated:
                         return error_response(401, "Authentication required: sign in or send a Bearer token.")
-                    if role == Role.ADMIN and not principal.is_admin:
-                        return error_response(403, "This action needs the admin role.")
-                    if not request.is_bearer and request.method not in ("GET", "HEAD", "OPTIONS"):
+                    if not user.has_role(role):
+                        return error_response(403, f"This action needs the {role} role.")
+                    if not user.uses_token and request.method not in ("GET", "HEAD", "OPTIONS"):
                         reason = _csrf_failure(request)
                         if reason:
                             return error_response(403, f"CSRF check failed: {reason}")
-                    request.operator = principal
                 return view(request, *args, **kwargs)
             except DomainError as error:
                 return refusal_response(error)

@@ -29,12 +29,3 @@ class ServiceForm(forms.Form):
         if self.refusal is not None:
             return self._refusal_status
         return 400 if self.is_bound and not self.is_valid() else 200
-
-
-class LoginForm(ServiceForm):
-    username = forms.CharField(
-        max_length=64, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
-    )
-    password = forms.CharField(
-        max_length=256, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
-    )

@@ -10,8 +10,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from events.models import Event
-from scc import operators
-from tests.conftest import PASSWORD, browser_sign_in, token_for
+from tests.conftest import add_operator, browser_sign_in, token_for
 from tests.factories import event_item, legacy_payment, patron
 
 
@@ -24,7 +23,7 @@ def log(username, **body):
 
 @pytest.fixture
 def ledger(admin_user, raw_table):
-    operators.add_operator(username="bob", role="admin", password=PASSWORD)
+    add_operator("bob", "admin")
     raw_table.put(
         event_item(
             "sunset",

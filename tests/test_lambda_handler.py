@@ -13,9 +13,8 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test.utils import override_settings
 
-from scc import operators
 from scc.dynamodb import bind_models
-from tests.conftest import PASSWORD, create_tables
+from tests.conftest import PASSWORD, add_operator, create_tables
 from tests.factories import event_item, patron
 from tests.lambda_events import FUNCTION_HOST, VIEWER_ORIGIN, Browser, HandlerProcess, body_text, function_url_event
 
@@ -37,7 +36,7 @@ def lambda_tables(dynalite_server):
     with override_settings(DYNAMODB_HOST=dynalite_server.endpoint, PASSWORD_HASHERS=hashers, **names):
         bind_models()
         create_tables()
-        operators.add_operator(username="alice", role="admin", password=PASSWORD)
+        add_operator("alice", "admin")
         from scc.dynamodb import raw_client
 
         client = raw_client()
