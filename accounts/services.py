@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import UpdateError
 
 from accounts import backends, credentials, lockout, passwords, selectors
 from accounts.errors import (
@@ -194,30 +194,22 @@ def add_operator(*, actor, username, role, password):
     validate_username(username)
     validate_role(role)
     passwords.validate(password, username=username)
-    operator = Operator(
-        username,
-        role=role,
-        password_hash=make_password(password),
-        disabled=False,
-        created_at=clock.now_iso(),
-        sessions={},
-        audit=[
-            OperatorAuditEntry(
-                at=clock.now_iso(),
-                operator=actor.username,
-                action=AuditAction.OPERATOR_ADDED,
-                detail=f"added as {role}",
-            )
-        ],
+    now = clock.now_iso()
+    entry = OperatorAuditEntry(
+        at=now, operator=actor.username, action=AuditAction.OPERATOR_ADDED, detail=f"added as {role}"
     )
-    try:
-        # A brand-new item of our own table: PutItem guarded so an existing operator is never replaced.
-        operator.save(condition=Operator.username.does_not_exist())
-    except PutError as exc:
-        if is_condition_failure(exc):
-            message = f"An operator named {username!r} already exists."
-            raise OperatorExists(message, fields={"username": [message]}) from exc
-        raise
+    actions = [
+        Operator.role.set(role),
+        Operator.password_hash.set(make_password(password)),
+        Operator.disabled.set(False),
+        Operator.created_at.set(now),
+        Operator.sessions.set({}),
+        Operator.audit.set([entry]),
+    ]
+    # One conditional UpdateItem creates it: an existing operator (or the break-glass item) is never replaced.
+    if not _try_update(Operator(username), actions, Operator.username.does_not_exist()):
+        message = f"An operator named {username!r} already exists."
+        raise OperatorExists(message, fields={"username": [message]})
     return selectors.operator_row(username)
 
 
@@ -286,7 +278,8 @@ def update_operator(*, actor, username, role=None, disabled=None, password=None,
 
 
 def _write_change(current, change, *, actor, role, disabled):
-    """Write a change on condition that role and status are as read; False when they were not."""
+    """Write a change on condition that role and status are as read; False when they were not.
+    Raises AdminChangeInProgress when a demotion could not be written (retried by the caller)."""
     actions = [*change.actions, _audit(actor, AuditAction.OPERATOR_UPDATED, ", ".join(change.details))]
     if change.ends_sessions:
         actions.append(Operator.sessions.set({}))
@@ -300,9 +293,12 @@ def _write_change(current, change, *, actor, role, disabled):
     witness, token = _pin_witness(actor=actor, target=current.username)
     try:
         unpinned = Operator.pinned_until.does_not_exist() | (Operator.pinned_until < clock.epoch(clock.now()))
-        return _try_update(Operator(current.username), actions, condition & unpinned)
+        if _try_update(Operator(current.username), actions, condition & unpinned):
+            return True
     finally:
         _unpin(witness, token)
+    # Most likely the target was pinned: it vouches for another admin's demotion right now.
+    raise AdminChangeInProgress()
 
 
 def _is_pinned(operator):

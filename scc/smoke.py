@@ -83,8 +83,12 @@ class _StaticLinks(HTMLParser):
             self.urls.append(url)
 
 
-def run(base_url, *, progress=None):
-    """Run every check against base_url (e.g. https://dispatch.example.com/_staging); return the Checks."""
+def run(base_url, *, function_url=None, progress=None):
+    """Run every check against base_url (e.g. https://dispatch.example.com/_staging); return the Checks.
+
+    With function_url (the stage's Lambda Function URL), also check that calling it directly, without
+    CloudFront's origin header, is refused while the same path through base_url works.
+    """
     if not base_url.startswith(("https://", "http://")):
         raise ValueError(f"BASE_URL must start with https:// or http://, got {base_url!r}")
     base = base_url.rstrip("/")
@@ -108,6 +112,8 @@ def run(base_url, *, progress=None):
         return check
 
     record(status_check("GET /healthz", fetch(f"{base}/healthz"), 200))
+    if function_url:
+        record(direct_call_check(function_url))
     login = fetch(f"{base}/login/")
     record(status_check("GET /login/", login, 200))
 
@@ -142,6 +148,24 @@ def run(base_url, *, progress=None):
             check.ok, check.detail = False, "S3 error body"
         record(check)
     return checks
+
+
+def direct_call_check(function_url):
+    """The Function URL called directly (no origin header) must be refused: only CloudFront may call it."""
+    reply = fetch(f"{function_url.rstrip('/')}/healthz", follow=False)
+    check = Check("GET <function URL>/healthz (direct)", "403", got=str(reply.status or "no answer"))
+    if reply.error:
+        check.detail = f"connection failed: {reply.error}"
+    elif reply.status == 403:
+        check.ok = True
+    elif reply.status == 200:
+        check.detail = (
+            "the Function URL answers anyone: set SCC_ORIGIN_SECRET on the function and run "
+            "cloudfront_routes --apply with the same value"
+        )
+    else:
+        check.detail = f"unexpected answer ({reply.content_type or 'no content type'})"
+    return check
 
 
 def format_row(check, widths=(44, 16, 11)):

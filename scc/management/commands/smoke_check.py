@@ -12,8 +12,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "base_url", help="e.g. https://dispatch.example.com or https://dispatch.example.com/_staging"
         )
+        parser.add_argument(
+            "--function-url",
+            help="the stage's Lambda Function URL: check that calling it directly (not through CloudFront) is refused",
+        )
 
-    def handle(self, *args, base_url, **options):
+    def handle(self, *args, base_url, function_url=None, **options):
         self.stdout.write(f"Smoke check of {base_url}")
         self.stdout.write(smoke.header())
 
@@ -23,7 +27,7 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         try:
-            checks = smoke.run(base_url, progress=progress)
+            checks = smoke.run(base_url, function_url=function_url, progress=progress)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         failed = [check for check in checks if not check.ok]
