@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import backends, credentials, passwords, selectors, services
+from accounts import backends, credentials, selectors, services
 from accounts.forms import (
     ActionForm,
     AddOperatorForm,
@@ -85,9 +85,8 @@ def logout_page(request):
 def _account_page(request, *, form=None, status=200):
     context = {
         "form": form or ChangePasswordForm(),
-        "operator": selectors.operator_row(request.user.username),
+        "me": selectors.operator_row(request.user.username),
         "break_glass": backends.is_break_glass(request.user.username),
-        "password_help": passwords.help_texts(),
     }
     return render(request, "accounts/account.html", context, status=status)
 
@@ -136,7 +135,6 @@ def _operators_page(request, *, add_form=None, refusal=None, status=200):
         "add_form": add_form or AddOperatorForm(),
         "refusal": refusal,
         "roles": Role.choices(),
-        "password_help": passwords.help_texts(),
         "max_failures": settings.LOGIN_MAX_FAILURES,
         "lockout_minutes": settings.LOGIN_LOCKOUT_SECONDS // 60,
     }
@@ -240,5 +238,5 @@ def operator_password(request, username):
                 "they can change it on their Account page.",
             )
             return redirect("operators")
-    context = {"form": form, "operator": operator, "password_help": passwords.help_texts()}
+    context = {"form": form, "target": operator}
     return render(request, "accounts/operator_password.html", context, status=form.status)
