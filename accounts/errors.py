@@ -43,7 +43,7 @@ class OperatorChanged(Conflict):
 
 
 class WrongCurrentPassword(InvalidInput):
-    message = "Your current password was entered incorrectly."
+    message = "Your password was not changed: check your current password."
 
     def __init__(self):
-        super().__init__(fields={"current_password": [self.message]})
+        super().__init__(fields={"current_password": ["Your current password was entered incorrectly."]})

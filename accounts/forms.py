@@ -17,6 +17,19 @@ def _password_field(label, *, autocomplete="new-password", help_text=""):
     )
 
 
+class FocusFirstError:
+    """The Django admin's idiom: the first field with an error gets the focus when the page shows again."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        first = next((name for name in self.fields if name in self.errors), None)
+        for name, form_field in self.fields.items():
+            if name == first:
+                form_field.widget.attrs["autofocus"] = True
+            elif first is not None:
+                form_field.widget.attrs.pop("autofocus", None)
+
+
 class LoginForm(ServiceForm):
     username = forms.CharField(
         max_length=64, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
@@ -26,7 +39,7 @@ class LoginForm(ServiceForm):
     )
 
 
-class _NewPasswordForm(ServiceForm):
+class _NewPasswordForm(FocusFirstError, ServiceForm):
     """A new password typed twice; the password validators run in the service (the API's too) and
     their rules show under the field."""
 
@@ -57,7 +70,7 @@ class ActionForm(ServiceForm):
     """A row action that is only a button: nothing to fill in, only the service's refusal to show."""
 
 
-class ChangeRoleForm(ServiceForm):
+class ChangeRoleForm(FocusFirstError, ServiceForm):
     role = forms.ChoiceField(label="Role", choices=Role.choices())
 
 

@@ -166,6 +166,10 @@ def _change(request, username, form, done, **change):
     """Apply a row action; on success redirect to the list with `done(result)` as the message."""
     if form.is_valid():
         result = form.submit(services.update_operator, actor=request.user, username=username, **change)
+        if result is not None and username == request.user.username and result.changes:
+            # One's own role changed: every session of theirs ended, this one too.
+            messages.success(request, f"You are {Role.label_for(result.operator.role).lower()} now. Sign in again.")
+            return redirect("login")
         if result is not None:
             messages.success(request, done(result))
             return redirect("operators")

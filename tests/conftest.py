@@ -165,11 +165,11 @@ def events_table_calls(table_name):
         client.meta.events.unregister("provide-client-params.dynamodb.*", unique_id="events-table-calls")
 
 
-def browser_sign_in(page, base_url, username="alice"):
+def browser_sign_in(page, base_url, username="alice", password=PASSWORD):
     """Sign in through the login form and land on the dispatch page."""
     page.goto(f"{base_url}/login/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Dispatch", exact=True)).to_be_visible()
 
