@@ -145,12 +145,23 @@ def run():
             ),
             ("dispatch page", lambda: pages.get("/"), 200, "operator for the session; the projected Scan"),
             ("event page", lambda: pages.get("/events/ops/"), 200, "operator; the event (whole item)"),
-            ("audit page", lambda: pages.get("/audit/"), 200, "operator; the projected Scan, 100 items a page"),
+            (
+                "audit page",
+                lambda: pages.get("/audit/"),
+                200,
+                "operator; the projected Scan, 100 items a page; the operators' own changes (Scan of operators)",
+            ),
             (
                 "audit CSV",
                 lambda: b"".join(pages.get("/audit.csv").streaming_content),
                 None,
-                "operator; the projected Scan, 100 items a page",
+                "operator; the projected Scan, 100 items a page; the operators' own changes (Scan of operators)",
+            ),
+            (
+                "operators page",
+                lambda: pages.get("/operators/"),
+                200,
+                "operator; the operators (Scan, projected); their lockout counters (one BatchGetItem per 100)",
             ),
         ]
         lines = []
