@@ -383,3 +383,32 @@ def test_a_demoted_admins_page_session_is_gone_at_once(admin_user):
         .status_code
         == 403
     )
+
+
+def test_an_operator_written_by_the_previous_version_signs_in_and_is_managed(admin_user, tables):
+    """Items from before sessions, counters and the audit: lockout fields on the item, no `sessions` map."""
+    from django.contrib.auth.hashers import make_password
+
+    from scc.dynamodb import raw_client
+
+    raw_client().put_item(
+        TableName=tables.OPERATORS_TABLE,
+        Item={
+            "username": {"S": "olda"},
+            "role": {"S": "staff"},
+            "password_hash": {"S": make_password(PASSWORD)},
+            "disabled": {"BOOL": False},
+            "failed_logins": {"N": "3"},
+            "locked_until": {"S": "2000-01-01T00:00:00+00:00"},
+            "created_at": {"S": "2025-01-01T00:00:00+00:00"},
+        },
+    )
+    session, token = signed_in_client("olda"), token_for("olda")
+    assert session.get("/").status_code == 200
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/api/events/x").status_code == 404
+    assert [row.username for row in selectors.list_operators()] == ["alice", "olda"]
+    services.update_operator(actor=OperatorUser("alice", "admin"), username="olda", role="admin")
+    assert session.get("/").status_code == 302
+    item = raw_operator(tables, "olda")
+    assert item["failed_logins"] == {"N": "3"}  # attributes the app no longer uses are left alone
+    assert [e["M"]["detail"]["S"] for e in item["audit"]["L"]] == ["role staff → admin"]
