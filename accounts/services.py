@@ -226,7 +226,7 @@ class _Change:
     ends_sessions: bool = False
 
 
-def _changes(current, *, actor, role, disabled, password, unlock):
+def _changes(current, *, actor, role, disabled, password_hash, unlock):
     change = _Change(actions=[], details=[])
     if role is not None and role != current.role:
         change.actions.append(Operator.role.set(role))
@@ -238,8 +238,8 @@ def _changes(current, *, actor, role, disabled, password, unlock):
         change.actions.append(Operator.disabled.set(disabled))
         change.details.append("disabled" if disabled else "enabled")
         change.ends_sessions = True
-    if password is not None:
-        change.actions.append(Operator.password_hash.set(make_password(password)))
+    if password_hash is not None:
+        change.actions.append(Operator.password_hash.set(password_hash))
         change.details.append("password reset")
         change.ends_sessions = True
     if unlock:
@@ -253,13 +253,17 @@ def update_operator(*, actor, username, role=None, disabled=None, password=None,
     written when nothing would change."""
     if role is not None:
         validate_role(role)
+    password_hash = None
     if password is not None:
         passwords.validate(password, username=username)
+        password_hash = make_password(password)
     for attempt in range(CHANGE_ATTEMPTS):
         current = selectors.get_operator(username, attributes=selectors.CHANGE_ATTRIBUTES)
         if current is None or not Role.has(current.role):
             raise OperatorNotFound(username)
-        change = _changes(current, actor=actor, role=role, disabled=disabled, password=password, unlock=unlock)
+        change = _changes(
+            current, actor=actor, role=role, disabled=disabled, password_hash=password_hash, unlock=unlock
+        )
         if not change.details:
             return Updated(selectors.operator_row(username), [])
         busy = False
