@@ -79,7 +79,7 @@ class _RawRecord:
 
 
 class _RawRoster:
-    """A raw roster list read as Patron-like entries; its length costs nothing."""
+    """A raw roster list read as Patron-like entries (what ledger.reckon reads); its length costs nothing."""
 
     def __init__(self, values):
         self._values = values
@@ -90,7 +90,11 @@ class _RawRoster:
     def __iter__(self):
         for value in self._values:
             fields = value.get("M", _EMPTY)
-            yield SimpleNamespace(patron_id=_text(fields.get("patron_id")), name=_text(fields.get("name")))
+            yield SimpleNamespace(
+                patron_id=_text(fields.get("patron_id")),
+                name=_text(fields.get("name")),
+                cancelled_at=_text(fields.get("cancelled_at")),
+            )
 
 
 def reckon_raw(item):
