@@ -1,10 +1,10 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from events import ledger, selectors
+from events import forms, ledger, selectors, services
 from events.errors import EventNotFound
-from events.serializers import event_json
-from scc.api import api_view, ok
+from events.serializers import event_json, patron_json
+from scc.api import api_view, ok, validated
 from scc.operators import Role
 from scc.permissions import staff_required
 
@@ -58,3 +58,34 @@ def api_event(request, event_id):
     if event is None:
         raise EventNotFound(event_id)
     return ok(event=event_json(event))
+
+
+# The roster API (admins). ------------------------------------------------------------------------
+
+
+@api_view(methods=["POST"], role=Role.ADMIN)
+def api_roster_add(request):
+    data = validated(forms.RosterAddForm, request)
+    patron = services.add_patron(operator=request.operator, **data)
+    return ok(status=201, patron=patron_json(patron))
+
+
+@api_view(methods=["POST"], role=Role.ADMIN)
+def api_roster_update(request):
+    data = validated(forms.RosterUpdateForm, request)
+    patron = services.update_patron(operator=request.operator, **data)
+    return ok(patron=patron_json(patron))
+
+
+@api_view(methods=["POST"], role=Role.ADMIN)
+def api_roster_cancel(request):
+    data = validated(forms.RosterCancelForm, request)
+    patron = services.cancel_booking(operator=request.operator, **data)
+    return ok(patron=patron_json(patron))
+
+
+@api_view(methods=["POST"], role=Role.ADMIN)
+def api_roster_checkin(request):
+    data = validated(forms.RosterCheckinForm, request)
+    patron = services.set_checked_in(operator=request.operator, **data)
+    return ok(patron=patron_json(patron))

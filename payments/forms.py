@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from events.models import CENT
 from payments.selectors import AuditFilters
+from scc.forms import JsonForm, StrictBooleanField
 from scc.vocabulary import AuditAction
 
 MAX_AMOUNT = Decimal("100000.00")
@@ -53,31 +54,6 @@ def parse_payment_id(value):
         return str(uuid.UUID(value.strip()))
     except ValueError:
         raise ValidationError("payment_id must be a UUID.") from None
-
-
-class JsonForm(forms.Form):
-    """A Form fed from a parsed JSON object; string fields refuse non-strings."""
-
-    string_fields = ()
-
-    @classmethod
-    def from_json(cls, data):
-        type_errors = {}
-        for name in cls.string_fields:
-            value = data.get(name)
-            if value is not None and not isinstance(value, str):
-                type_errors[name] = ["Must be a string."]
-        form = cls(data={name: data.get(name) for name in cls.base_fields})
-        form.type_errors = type_errors
-        return form
-
-    def api_errors(self):
-        errors = {name: [str(m) for m in messages] for name, messages in self.errors.items()}
-        errors.update(self.type_errors)
-        return errors
-
-    def is_valid(self):
-        return super().is_valid() and not self.type_errors
 
 
 class AmountField(forms.Field):
@@ -158,17 +134,6 @@ def _day_start(day):
     if day is None:
         return None
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-class StrictBooleanField(forms.Field):
-    """JSON true or false (absent means false); "yes", 1 and "false" are refused, not guessed."""
-
-    def to_python(self, value):
-        if value is None:
-            return False
-        if isinstance(value, bool):
-            return value
-        raise ValidationError("Must be true or false.")
 
 
 class PaymentNotifyForm(JsonForm):
