@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from events.models import CENT
+from events.models import CENT, PaymentMethod
 from payments.selectors import AuditFilters
 from scc.forms import JsonForm, StrictBooleanField
 from scc.vocabulary import AuditAction
@@ -64,20 +64,50 @@ class AmountField(forms.Field):
 
 
 class PaymentIdField(forms.Field):
+    """A client-chosen UUID. Absent (null) means none; an empty string is refused, never taken for absent."""
+
     def to_python(self, value):
-        if value in (None, ""):
+        if value is None:
             return None
+        if value == "":
+            raise ValidationError("Leave the id out to let the server make one; it cannot be empty.")
         return parse_payment_id(value)
 
 
+class MethodField(forms.ChoiceField):
+    """A PaymentMethod code, or None when absent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=PaymentMethod.choices(), required=False, **kwargs)
+
+    def clean(self, value):
+        if value is None:
+            return None
+        if value == "":
+            raise ValidationError("Choose how the patron paid, or leave method out.")
+        return super().clean(value) or None
+
+
 class PaymentLogForm(JsonForm):
-    string_fields = ("event_id", "patron_id", "notes")
+    string_fields = ("event_id", "patron_id", "notes", "method")
 
     event_id = forms.CharField(max_length=1024)
     patron_id = forms.CharField(max_length=200)
     amount = AmountField()
     notes = forms.CharField(max_length=MAX_NOTES, required=False, strip=False)
     payment_id = PaymentIdField(required=False)
+    method = MethodField()
+
+
+class PaymentRefundForm(JsonForm):
+    string_fields = ("event_id", "payment_id", "reason")
+
+    event_id = forms.CharField(max_length=1024)
+    # Any stored id, not only UUIDs: other software may have written the payment.
+    payment_id = forms.CharField(max_length=200)
+    amount = AmountField()
+    reason = forms.CharField(max_length=MAX_NOTES)
+    refund_id = PaymentIdField(required=False)
 
 
 class PaymentVoidForm(JsonForm):

@@ -2,7 +2,7 @@
 
 from events.serializers import payment_json
 from payments import services
-from payments.forms import PaymentLogForm, PaymentNotifyForm, PaymentVoidForm
+from payments.forms import PaymentLogForm, PaymentNotifyForm, PaymentRefundForm, PaymentVoidForm
 from scc.api import api_view, ok, validated
 from scc.operators import Role
 
@@ -30,3 +30,14 @@ def payment_notify(request):
     data = validated(PaymentNotifyForm, request)
     result = services.notify_payment(operator=request.operator, **data)
     return ok(email_sent=True, to=result.to, payment=payment_json(result.payment))
+
+
+@api_view(methods=["POST"], role=Role.ADMIN)
+def payment_refund(request):
+    data = validated(PaymentRefundForm, request)
+    result = services.refund_payment(operator=request.operator, **data)
+    return ok(
+        status=201 if result.created else 200,
+        payment=payment_json(result.payment),
+        totals=result.totals.as_json(),
+    )

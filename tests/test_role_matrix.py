@@ -33,6 +33,7 @@ ROWS = {
     "api-payment-log": ("POST", "/api/payment-log", INVALID_JSON, ADMIN_API),
     "api-payment-notify": ("POST", "/api/payment-notify", INVALID_JSON, ADMIN_API),
     "api-payment-void": ("POST", "/api/payment-void", INVALID_JSON, ADMIN_API),
+    "api-payment-refund": ("POST", "/api/payment-refund", INVALID_JSON, ADMIN_API),
     "api-roster-add": ("POST", "/api/roster-add", INVALID_JSON, ADMIN_API),
     "api-roster-update": ("POST", "/api/roster-update", INVALID_JSON, ADMIN_API),
     "api-roster-cancel": ("POST", "/api/roster-cancel", INVALID_JSON, ADMIN_API),
