@@ -365,8 +365,9 @@ def _notify_recipient(event, record, payment_id):
             f"No payment with id {payment_id!r} on this event. Payments recorded by the old system have no "
             "payment id and no patron, so they cannot be emailed."
         )
-    if record.is_void:
-        raise InvalidPayment("This record is a void, not a payment: there is nothing to confirm.")
+    if record.kind not in (None, RecordKind.PAYMENT):
+        kind = RecordKind.label_for(record.kind).lower()
+        raise InvalidPayment(f"This record is a {kind}, not a payment: there is nothing to confirm.")
     if payment_id in ledger.voided_payment_ids(event):
         raise InvalidPayment("This payment was voided: no confirmation is sent for it.")
     if not record.patron_id:

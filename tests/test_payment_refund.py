@@ -289,3 +289,22 @@ def test_replay_with_another_method_is_409(api, raw_table):
     assert post_json(api, "/api/payment-log", body).status_code == 201
     assert post_json(api, "/api/payment-log", body).status_code == 200
     assert post_json(api, "/api/payment-log", {**body, "method": "card"}).status_code == 409
+
+
+def test_the_confirmation_email_names_the_method_and_refunds_are_not_confirmed(api, paid, outbox):
+    response = post_json(api, "/api/payment-notify", {"event_id": "ev-1", "payment_id": paid})
+    assert response.status_code == 200, response.content
+    (message,) = outbox
+    assert "Paid by:     Card" in message.body and "<td>Card</td>" in message.alternatives[0][0]
+    rid = refund(api, paid).json()["payment"]["payment_id"]
+    response = post_json(api, "/api/payment-notify", {"event_id": "ev-1", "payment_id": rid})
+    assert response.status_code == 400 and "refund, not a payment" in response.json()["error"]
+    assert len(outbox) == 1
+
+
+@pytest.fixture
+def outbox():
+    from django.core import mail
+
+    mail.outbox = []
+    return mail.outbox
