@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.conf import settings
+from django.urls import reverse
 from pynamodb.exceptions import DoesNotExist
 
 from events import ledger
@@ -131,3 +133,10 @@ def dispatch_events(*, now=None):
     upcoming.sort(key=lambda e: (ledger.starts_at(e) is None, ledger.starts_at(e) and ledger.starts_at(e).timestamp()))
     past.sort(key=lambda e: ledger.starts_at(e).timestamp(), reverse=True)
     return upcoming, past
+
+
+def waiver_url(event_id):
+    """The waiver page's full URL from SCC_PUBLIC_URL (never the Host header), or None when it is not set."""
+    if not settings.PUBLIC_URL:
+        return None
+    return settings.PUBLIC_URL + reverse("waiver", args=[event_id])

@@ -177,9 +177,10 @@ def _check_voidable(event, payment_id):
             "cannot be voided here.",
             fields={"payment_id": ["Not on this event's ledger."]},
         )
-    if original.is_void:
+    if original.kind not in (None, RecordKind.PAYMENT):
+        kind = RecordKind.label_for(original.kind).lower()
         raise InvalidPayment(
-            "That record is itself a void; a void cannot be voided.", fields={"payment_id": ["Is a void."]}
+            f"That record is itself a {kind}; a {kind} cannot be voided.", fields={"payment_id": [f"Is a {kind}."]}
         )
     if _void_of(event, payment_id) is not None or void_payment_id(event_id=event.event_id, payment_id=payment_id) in (
         event.payment_ids or set()

@@ -29,6 +29,7 @@ ROWS = {
     "healthz": ("GET", "/healthz", None, PUBLIC),
     "dispatch": ("GET", "/", None, PAGE),
     "event-detail": ("GET", "/events/ev-1/", None, PAGE),
+    "roster-csv": ("GET", "/events/ev-1/roster.csv", None, PAGE),
     "api-event": ("GET", "/api/events/ev-1", None, STAFF_API),
     "api-payment-log": ("POST", "/api/payment-log", INVALID_JSON, ADMIN_API),
     "api-payment-notify": ("POST", "/api/payment-notify", INVALID_JSON, ADMIN_API),
