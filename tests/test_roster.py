@@ -488,3 +488,29 @@ def test_legacy_records_stay_untouched_by_roster_writes(api, raw_table):
         == 200
     )
     assert raw_table.get("leg")["payments"] == before["payments"]
+
+
+# Demo data ------------------------------------------------------------------------------------
+
+
+def test_demo_dock_day_shows_every_state(api, admin_client, raw_table):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    event = api.get("/api/events/demo-dock-day").json()["event"]
+    by_name = {p["name"]: p for p in event["roster"]}
+    assert by_name["Ada Lovelace"]["checked_in_at"] and by_name["Ada Lovelace"]["outstanding"] == "0.00"
+    assert by_name["Grace Hopper"]["outstanding"] == "-15.00"  # overpaid
+    assert by_name["Katherine Johnson"]["outstanding"] == "45.00"  # owing
+    assert by_name["Alan Turing"]["cancelled_at"] and by_name["Alan Turing"]["paid"] == "0.00"  # refunded in full
+    assert by_name["Mary Jackson"]["paid"] == "65.00"  # a partial refund
+    assert by_name["Edsger Dijkstra"]["paid"] == "0.00" and "waiver_signed_at" not in by_name["Edsger Dijkstra"]
+    kinds = [p["kind"] for p in event["payments"]]
+    assert {"refund", "void"} <= set(kinds) and any(p["legacy"] for p in event["payments"])
+    # 5 patrons expected (Alan cancelled) at 85.00; the legacy 40.00 counts toward the event only.
+    assert event["totals"] == {"paid": "330.00", "expected": "425.00", "outstanding": "95.00"}
+    html = admin_client.get("/events/demo-dock-day/").content.decode()
+    assert "Overpaid $15.00" in html and "No patron recorded (legacy)" in html and "Cancelled" in html
