@@ -71,3 +71,12 @@ def choices(name):
 def usd_negated(value):
     """-$X for X: what a payment without a patron takes off the event's outstanding."""
     return "—" if value is None else usd(-Decimal(value))
+
+
+@register.filter
+def short_local(value):
+    """A stored UTC ISO timestamp as a short local day and time ("Nov 1, 9:00 AM"), for busy tables."""
+    moment = clock.parse(value) if value else None
+    if moment is None:
+        return value or "—"
+    return timezone.localtime(moment).strftime("%b %-d, %-I:%M %p")
