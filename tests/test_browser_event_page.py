@@ -115,7 +115,7 @@ def test_overpayment_is_warned_before_saving_and_shown_after(dock):
     expect(warning).to_have_text(re.compile(r"Overpayment: \$15\.00 more than Ada Lovelace owes \(\$45\.00\)"))
     dialog.get_by_role("button", name="Save payment").click()
     expect(dialog).to_be_hidden()
-    expect(page.locator("#page-status")).to_contain_text("Ada Lovelace is now overpaid by $15.00")
+    expect(page.locator("#page-status")).to_contain_text("Payment of $60.00 from Ada Lovelace saved")
     expect(ada.locator('[data-field="outstanding"]')).to_have_text("Overpaid $15.00")
 
 

@@ -189,10 +189,6 @@
         updateCard(eventId, result.body.totals);
         dialog.close();
         var saved = api.label("record_kind", payment.kind) + " of " + usd(payment.amount) + " from " + (chosen ? chosen.name : payment.patron_id) + (payment.method ? " (" + api.label("payment_method", payment.method) + ")" : "") + " saved";
-        var due = owed(chosen);
-        if (due !== null && cents(payment.amount) > cents(due)) {
-          saved += "; " + (chosen.name || chosen.patron_id) + " is now overpaid by " + dollars(cents(payment.amount) - cents(due));
-        }
         document.dispatchEvent(new CustomEvent("scc:ledger-changed", { detail: { eventId: eventId } }));
         show(pageAlert, "");
         show(pageStatus, saved + (sendEmail ? "; sending confirmation…" : "."));
