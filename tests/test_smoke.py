@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import Resolver404, resolve
 
-from scc import smoke
+from deploy import smoke
 from tests.dynalite import ROOT
 
 S3_ERROR = (

@@ -1,7 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from scc import smoke
-
 
 class Command(BaseCommand):
     help = (
@@ -14,6 +12,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, base_url, **options):
+        from deploy import smoke  # deploy-time code, not in the Lambda zip
+
         self.stdout.write(f"Smoke check of {base_url}")
         self.stdout.write(smoke.header())
 
