@@ -90,6 +90,7 @@ package: $(LAMBDA_VENV)/.installed
 	@# -j also skips Zappa's PyPI version check: packaging stays offline.
 	@$(ZAPPA_ENV) $(OFFLINE_AWS) $(ZAPPA) package $(STAGE) -j -o $(ZIP) >var/zappa-package.log 2>&1 \
 		|| { cat var/zappa-package.log; exit 1; }
+	@$(LAMBDA_VENV)/bin/python deploy/stamp_version.py $(ZIP)
 	@$(LAMBDA_VENV)/bin/python deploy/check_package.py $(ZIP) $$($(LAMBDA_VENV)/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])") $(STAGE)
 
 # Needs AWS credentials and, in the environment: SCC_STATIC_BUCKET, SCC_STATIC_DOMAIN,

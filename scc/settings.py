@@ -1,6 +1,7 @@
 """Settings, all from the environment (see README "Settings")."""
 
 import os
+import re
 from pathlib import Path
 
 from botocore.config import Config as BotoConfig
@@ -222,3 +223,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("SCC_LOG_LEVEL", "INFO")},
     "loggers": {"pynamodb": {"level": "WARNING"}, "botocore": {"level": "WARNING"}},
 }
+
+
+def _baked_version(path):
+    """The commit `make package` stamped into the zip (deploy/stamp_version.py); "dev" in a checkout."""
+    try:
+        version = path.read_text().strip()
+    except OSError:
+        return "dev"
+    return version if re.fullmatch(r"[0-9a-f]{7,40}(-dirty)?", version) else "unknown"
+
+
+# Reported by /healthz so a smoke check can tell which commit answers. Not read from git at run time.
+VERSION = _baked_version(BASE_DIR / "scc" / "VERSION")
