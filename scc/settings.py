@@ -223,6 +223,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("SCC_LOG_LEVEL", "INFO")},
     "loggers": {"pynamodb": {"level": "WARNING"}, "botocore": {"level": "WARNING"}},
 }
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+    # Keep the Lambda runtime's log handler: it writes each record, traceback included, as one
+    # CloudWatch event with its level and request id. A stream handler's output becomes one event
+    # per line, and `make logs` could not show an error whole. So on Lambda only levels are set.
+    LOGGING = {
+        "version": 1,
+        "incremental": True,
+        "root": {"level": LOGGING["root"]["level"]},
+        "loggers": LOGGING["loggers"],
+    }
 
 
 def _baked_version(path):
