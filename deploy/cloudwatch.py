@@ -96,5 +96,24 @@ def recent_errors(logs, log_group, *, since, until, limit=50, on_page=None):
     return LogSearch(sorted(newest, key=lambda event: event["timestamp"]), matched)
 
 
+# What differs between two occurrences of one error: the runtime's "[LEVEL]\ttime\trequest id\t"
+# prefix, or a leading "time request-id " (timeouts).
+_OCCURRENCE = re.compile(r"^(\[\w+\]\t[^\t]*\t[^\t]*\t|\d{4}-\d\d-\d\dT\S+\s+\S+\s+)")
+
+
+def signature(message):
+    """First and last line without what varies per occurrence: the same error twice has one signature."""
+    lines = message.replace("\r", "\n").strip().splitlines() or [""]
+    return _OCCURRENCE.sub("", lines[0]), lines[-1] if len(lines) > 1 else ""
+
+
+def group_errors(events):
+    """Events (oldest first) grouped by signature, groups in order of first occurrence."""
+    groups = {}
+    for event in events:
+        groups.setdefault(signature(event["message"]), []).append(event)
+    return list(groups.values())
+
+
 def _millis(moment):
     return int(moment.timestamp() * 1000)

@@ -57,7 +57,7 @@ def check(*, commit, log_dir, staging, now, lambda_client, cloudwatch_client, mi
     live = now - state.last_modified
     verdict.facts.append(
         f"{staging.function}: updated {state.last_modified:%Y-%m-%d %H:%M:%S} UTC, live {minutes(live)} "
-        f"(at least {min_minutes} min required)"
+        f"(at least {min_minutes:g} min required)"
     )
     smoked_at = history.parse_time(marker.get("last_modified"))
     if smoked_at != state.last_modified or marker.get("code_sha256") != state.code_sha256:
@@ -70,7 +70,7 @@ def check(*, commit, log_dir, staging, now, lambda_client, cloudwatch_client, mi
         ready = state.last_modified + timedelta(minutes=min_minutes)
         verdict.refuse(
             "too-early",
-            f"staging has been live {minutes(live)}, less than PROMOTE_MIN_MINUTES={min_minutes}: "
+            f"staging has been live {minutes(live)}, less than PROMOTE_MIN_MINUTES={min_minutes:g}: "
             f"try again after {ready:%H:%M} UTC.",
         )
     try:

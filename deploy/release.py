@@ -249,17 +249,23 @@ def show_logs(stage, *, minutes, limit, now, console, lambda_client, cloudwatch_
             console.say(f"    no log group {stage.log_group}: {stage.function} has not logged anything yet.")
             return 0
         raise
-    for event in search.events:
-        at = datetime.fromtimestamp(event["timestamp"] / 1000, UTC)
-        console.say(f"--- {at:%Y-%m-%d %H:%M:%S} UTC  {event.get('logStreamName', '')}")
-        for line in event["message"].replace("\r", "\n").rstrip().splitlines():
+    groups = cloudwatch.group_errors(search.events)
+    for group in groups:
+        first, latest = (datetime.fromtimestamp(event["timestamp"] / 1000, UTC) for event in (group[0], group[-1]))
+        when = f"{latest:%Y-%m-%d %H:%M:%S} UTC"
+        if len(group) > 1:
+            when = f"{len(group)} times, {first:%Y-%m-%d %H:%M:%S} to {latest:%H:%M:%S} UTC, the latest:"
+        console.say(f"--- {when}  {group[-1].get('logStreamName', '')}")
+        for line in group[-1]["message"].replace("\r", "\n").rstrip().splitlines():
             console.say(f"    {line}")
     if not search.matched:
         console.say(f"    no errors logged in the last {minutes:g} min.")
-    elif search.matched > len(search.events):
-        console.say(f"==> {search.matched} errors; the newest {len(search.events)} shown (--limit).")
+        return 0
+    kinds = f"{len(groups)} kind{'s' if len(groups) != 1 else ''}"
+    if search.matched > len(search.events):
+        console.say(f"==> {search.matched} errors; the newest {len(search.events)} shown ({kinds}; --limit for more).")
     else:
-        console.say(f"==> {search.matched} errors.")
+        console.say(f"==> {search.matched} errors, {kinds}.")
     return 0
 
 

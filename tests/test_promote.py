@@ -17,7 +17,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from deploy import aws, gate, history, release
+from deploy import aws, cloudwatch, gate, history, release
 from tests.dynalite import ROOT, free_port
 from tests.test_deploy_make import DEPLOY_ENV
 
@@ -241,6 +241,7 @@ def test_make_logs_shows_the_stage_errors_whole_and_nothing_else(aws_world):
         (now - timedelta(minutes=20), "START RequestId: 3f1c Version: $LATEST"),
         (now - timedelta(minutes=20), "[INFO]\t2026-11-27T11:04:02Z\t3f1c\tsigned in: alice"),
         (now - timedelta(minutes=19), traceback),
+        (now - timedelta(minutes=19), traceback.replace("11:04:02.117Z\t3f1c", "11:04:03.501Z\t8e2d")),
         (now - timedelta(minutes=18), "[WARNING]\t2026-11-27T11:05:00Z\t9a9a\tunreadable record in event x"),
         (now - timedelta(minutes=5), "2026-11-27T11:20:31Z 7b7b Task timed out after 30.03 seconds"),
         (now - timedelta(minutes=5), "REPORT RequestId: 7b7b Duration: 30000.00 ms"),
@@ -255,8 +256,19 @@ def test_make_logs_shows_the_stage_errors_whole_and_nothing_else(aws_world):
     out = result.stdout
     assert "scc-dispatch-staging: updated" in out and "since then Lambda Errors 0, Function URL 5xx 0" in out
     assert "    ZeroDivisionError: division by zero" in out  # the traceback comes whole, indented
+    assert out.count("ZeroDivisionError") == 1 and "--- 2 times, " in out  # one error twice: shown once
+    assert "8e2d\tInternal Server Error" in out  # the latest occurrence
     assert "Task timed out after 30.03 seconds" in out
     for absent in ("before the window", "signed in", "unreadable record", "START RequestId", "REPORT RequestId"):
         assert absent not in out
     assert out.index("Internal Server Error") < out.index("Task timed out")
-    assert "==> 2 errors." in out
+    assert "==> 3 errors, 2 kinds." in out
+
+
+def test_occurrences_of_one_error_share_a_signature_and_different_errors_do_not():
+    timeout = "2026-11-27T11:20:31.120Z 7b7b7b7b Task timed out after 30.03 seconds"
+    assert cloudwatch.signature(timeout) == cloudwatch.signature(timeout.replace("7b7b7b7b", "0c0c0c0c"))
+    first = "[ERROR]\t2026-11-27T11:04:02.117Z\t3f1c\tInternal Server Error: /audit/\nTraceback...\nKeyError: 'x'"
+    assert cloudwatch.signature(first) == cloudwatch.signature(first.replace("3f1c", "9a9a"))
+    assert cloudwatch.signature(first) != cloudwatch.signature(first.replace("KeyError: 'x'", "KeyError: 'y'"))
+    assert cloudwatch.signature(first) != cloudwatch.signature(first.replace("/audit/", "/audit.csv"))
