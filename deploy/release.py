@@ -156,7 +156,8 @@ def deploy(stage, *, log_dir, console, action="deploy", record=None, smoke_wait=
 
 
 def authorize_promotion(*, log_dir, console, force, min_minutes, now, staging, lambda_client, cloudwatch_client):
-    """The gate's verdict, shown with its numbers. Returns the history fields to promote with, or None."""
+    """The gate's verdict, shown with its numbers. Returns the fields the promotion's history line
+    adds (staging's errors, an override), or None when refused."""
     commit = git("rev-parse", "HEAD")
     console.say(f"==> Promotion gate for {commit[:12]}: staging's smoke check, age and errors")
     verdict = gate.check(
@@ -170,31 +171,30 @@ def authorize_promotion(*, log_dir, console, force, min_minutes, now, staging, l
     )
     for fact in verdict.facts:
         console.say(f"    {fact}")
-    fields = {
-        "action": "promote",
-        "stage": "production",
-        "commit": commit[:12],
-        "who": history.who(),
-        "staging_errors": verdict.errors.field() if verdict.errors else "unknown",
-    }
+    attempt = {"action": "promote", "stage": "production", "commit": commit[:12], "who": history.who()}
+    staging_errors = verdict.errors.field() if verdict.errors else "unknown"
     if verdict.allowed:
         console.say("    gate passed")
-        return fields
+        return {"staging_errors": staging_errors}
     if force and verdict.forceable:
         bar = "!" * 78
         console.say(bar)
-        console.say(f"!! FORCED PROMOTION of {commit[:12]} by {fields['who']}. The gate refused it:")
+        console.say(f"!! FORCED PROMOTION of {commit[:12]} by {attempt['who']}. The gate refused it:")
         for _, sentence in verdict.reasons:
             console.say(f"!!   - {sentence}")
         console.say(f"!! Recorded in {Path(log_dir) / history.HISTORY}.")
         console.say(bar)
-        history.append(log_dir, now=now, **fields, result="forced", overrode=verdict.codes)
-        return {**fields, "forced": "yes", "overrode": verdict.codes}
+        history.append(
+            log_dir, now=now, **attempt, result="forced", staging_errors=staging_errors, overrode=verdict.codes
+        )
+        return {"staging_errors": staging_errors, "forced": "yes", "overrode": verdict.codes}
     for _, sentence in verdict.reasons:
         console.say(f"promote refused: {sentence}")
     if force:
         console.say("promote: --force does not stand in for a passing staging smoke check.")
-    line = history.append(log_dir, now=now, **fields, result="refused", reasons=verdict.codes)
+    line = history.append(
+        log_dir, now=now, **attempt, result="refused", staging_errors=staging_errors, reasons=verdict.codes
+    )
     console.say(f"==> {Path(log_dir) / history.HISTORY}: {line}")
     return None
 
@@ -217,8 +217,7 @@ def promote(*, log_dir, console, force, min_minutes, smoke_wait):
         return 1
     if record is None:
         return 1
-    rest = {key: value for key, value in record.items() if key not in ("action", "stage", "commit", "who")}
-    return deploy(production, log_dir=log_dir, console=console, action="promote", record=rest, smoke_wait=smoke_wait)
+    return deploy(production, log_dir=log_dir, console=console, action="promote", record=record, smoke_wait=smoke_wait)
 
 
 def show_logs(stage, *, minutes, limit, now, console, lambda_client, cloudwatch_client, logs_client):

@@ -181,13 +181,13 @@ def test_force_overrides_the_gate_loudly_and_is_recorded(aws_world):
     aws_world.put_metric("Url5xxCount", 2, deployed.last_modified + timedelta(minutes=1))
     now = deployed.last_modified + timedelta(minutes=4)
     fields, output = aws_world.authorize(now, force=True)
-    assert fields["forced"] == "yes" and fields["overrode"] == "too-early,errors"
+    assert fields == {"staging_errors": "Errors:0,Url5xxCount:2", "forced": "yes", "overrode": "too-early,errors"}
     assert "!! FORCED PROMOTION of" in output and "Function URL 5xx 2" in output and "live 4.0 min" in output
     [line] = history.read(aws_world.log_dir)
     assert line.startswith(
         f"{now:%Y-%m-%dT%H:%M:%SZ} action=promote stage=production commit={aws_world.head[:12]} who="
     )
-    assert line.endswith("staging_errors=Errors:0,Url5xxCount:2 result=forced overrode=too-early,errors")
+    assert line.endswith("result=forced staging_errors=Errors:0,Url5xxCount:2 overrode=too-early,errors")
 
 
 def test_force_does_not_stand_in_for_a_staging_smoke_check(aws_world):
@@ -197,7 +197,7 @@ def test_force_does_not_stand_in_for_a_staging_smoke_check(aws_world):
     assert f"promote refused: no passing staging smoke check for {aws_world.head}" in output
     assert "--force does not stand in" in output
     [line] = history.read(aws_world.log_dir)
-    assert line.endswith("staging_errors=unknown result=refused reasons=no-staging-smoke")
+    assert line.endswith("result=refused staging_errors=unknown reasons=no-staging-smoke")
 
 
 def test_make_promote_refuses_with_the_numbers_when_staging_served_errors(aws_world):
@@ -211,7 +211,7 @@ def test_make_promote_refuses_with_the_numbers_when_staging_served_errors(aws_wo
         "promote refused: staging served errors since its deploy: Lambda Errors 1, Function URL 5xx 2." in result.stdout
     ), result.stdout + result.stderr
     [line] = history.read(aws_world.log_dir)
-    assert "staging_errors=Errors:1,Url5xxCount:2 result=refused reasons=errors" in line
+    assert "result=refused staging_errors=Errors:1,Url5xxCount:2 reasons=errors" in line
 
 
 def test_make_promote_refuses_while_staging_is_younger_than_promote_min_minutes(aws_world):
