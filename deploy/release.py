@@ -122,8 +122,8 @@ def deploy(stage, *, log_dir, console, action="deploy", record=None, smoke_wait=
                 fields["replaced_errors"] = errors.field()
                 console.say(f"    since {state.last_modified:%Y-%m-%d %H:%M} UTC: {errors.describe()}")
         with console.step(f"[3/6] collectstatic to s3://{bucket}{stage.prefix}/static/"):
-            run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-                env={"SCC_URL_PREFIX": stage.prefix, "DJANGO_DEBUG": "1"})  # fmt: skip
+            collectstatic = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
+            run(collectstatic, env={"SCC_URL_PREFIX": stage.prefix, "DJANGO_DEBUG": "1"})
         history.marker_path(log_dir, stage.name, commit).unlink(missing_ok=True)  # until this deploy passes
         with console.step(f"[4/6] zappa update {stage.name} (prebuilt {zip_path})"):
             command, env = zappa_command("update", stage.name, "-z", zip_path)

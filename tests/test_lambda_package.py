@@ -31,6 +31,8 @@ def test_make_package_builds_a_small_runtime_only_zip_that_serves_requests():
     tops = {name.split("/")[0] for name in names}
     for absent in ("boto3", "botocore", "tests", "bench", "node_modules", "var", ".venv", ".git", "dist", "pip"):
         assert absent not in tops, absent
+    for absent in ("deploy", ".hypothesis", ".ruff_cache"):  # deploy-time code; what tests and lint leave behind
+        assert absent not in tops, absent
     assert not [name for name in names if name.endswith((".pyc", ".po", ".mo"))]
     for present in ("django", "pynamodb", "storages", "django_ses", "whitenoise", "csp", "zappa", "scc", "templates"):
         assert present in tops, present
