@@ -97,7 +97,7 @@ def api_token(stage):
 def test_healthz(stage):
     response = Browser(stage).request("GET", f"{stage.prefix}/healthz")
     assert response["statusCode"] == 200
-    assert json.loads(body_text(response)) == {"ok": True}
+    assert json.loads(body_text(response)) == {"ok": True, "version": "dev"}
 
 
 def test_plain_http_is_redirected_except_healthz(stage):
