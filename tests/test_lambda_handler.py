@@ -1,6 +1,8 @@
-"""The deployed entry point: Function URL (payload 2.0) events through Zappa's real handler, against dynalite.
+"""The deployed entry point (scc.lambda_entry): Function URL (payload 2.0) events, against dynalite.
 
-One handler subprocess per stage (LambdaHandler is a per-process singleton), with
+The entry point answers Function URL events itself and hands every other event to Zappa's real
+handler; the tests compare its answers with Zappa's. One handler subprocess per stage (Django's
+settings and Zappa's LambdaHandler are per process), with
 the environment zappa_settings.json gives that stage plus the secrets and
 deployment values an operator sets on the function.
 """
@@ -163,7 +165,7 @@ def test_each_cookie_reaches_the_browser_once(stage):
     assert cookie_names(page) == [f"scc_csrftoken{suffix}"]
     _, response = sign_in(stage)
     assert cookie_names(response) == [f"scc_session{suffix}"]
-    # Zappa's own handler sends each one twice: the reason for scc.lambda_entry.
+    # Zappa's own handler sends each one twice (scc.lambda_http sends it once).
     raw = stage.call(function_url_event("GET", f"{stage.prefix}/login/"), entry="zappa")
     first, second = (cookie.strip() for cookie in raw["cookies"])
     assert first == second and first.startswith(f"scc_csrftoken{suffix}=")
