@@ -1,4 +1,4 @@
-"""Lambda's init phase (INSTANTIATE_LAMBDA_HANDLER_ON_IMPORT=1, scc/warmup.py) reaches no database.
+"""Lambda's init phase (INSTANTIATE_LAMBDA_HANDLER_ON_IMPORT=1, scc/warmup.py) reaches no database; keep-warm.
 
 The handler process talks to a listening socket in place of DynamoDB: init (Django's set-up and the
 warm-up, which runs the operations the app sends through its botocore client) must leave it untouched;
@@ -6,11 +6,16 @@ the first request that reads DynamoDB then connects. That the warm-up leaves the
 to import is checked on the built zip (tests/test_lambda_package.py).
 """
 
+import fnmatch
+import json
 import select
 import socket
 import threading
 
-from tests.lambda_events import VIEWER_ORIGIN, Browser, HandlerProcess
+from zappa.core import Zappa
+
+from tests.dynalite import ROOT
+from tests.lambda_events import VIEWER_ORIGIN, Browser, HandlerProcess, stage_environment
 
 KEEP_WARM = {
     "detail-type": "Scheduled Event",
@@ -64,3 +69,22 @@ def test_init_and_its_warm_up_reach_no_database(tmp_path):
     finally:
         handler.stop()
         listener.close()
+
+
+def test_production_keeps_one_instance_warm_with_a_rule_the_deployer_may_create():
+    production, staging = stage_environment("production"), stage_environment("staging")
+    assert production["keep_warm"] is True and production["keep_warm_expression"] == "rate(4 minutes)"
+    assert staging["keep_warm"] is False  # README, "Keep-warm"
+    # The rule `zappa update production` schedules, named as Zappa names it, is one deploy/iam-policy.json allows.
+    function = "handler.keep_warm_callback"
+    rule = Zappa.__new__(Zappa).get_scheduled_event_name(
+        {"name": "zappa-keep-warm", "function": function}, function, f"{production['project_name']}-production"
+    )
+    arn = f"arn:aws:events:us-west-2:ACCOUNT_ID:rule/{rule}"
+    policy = json.loads((ROOT / "deploy" / "iam-policy.json").read_text())
+    allowed = set()
+    for statement in policy["Statement"]:
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        if any(fnmatch.fnmatchcase(arn, resource) for resource in resources):
+            allowed.update(statement["Action"])
+    assert {"events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule"} <= allowed
