@@ -2,7 +2,7 @@
 
 Function URL requests go straight to Django (scc/lambda_http.py). Every other event (`zappa manage`,
 `zappa invoke`, keep-warm pings...) goes to Zappa's own handler, imported only then: importing it
-costs a cold start boto3, werkzeug and asyncio (BENCHMARKS.md, "Cold start").
+costs a cold start boto3 and werkzeug (BENCHMARKS.md, "Cold start").
 
 With INSTANTIATE_LAMBDA_HANDLER_ON_IMPORT=1 (zappa_settings.json) Django is set up and the first
 requests' work done at import, in Lambda's init phase (scc/warmup.py; SCC_LAMBDA_WARMUP=0 skips the

@@ -1,7 +1,7 @@
 """Lambda Function URL requests (payload 2.0) to WSGI and back, as Zappa 0.63's handler translates them.
 
 Kept to what a Function URL sends and Django needs, so the entry point need not import Zappa's
-handler (boto3, werkzeug and asyncio at module level: see BENCHMARKS.md). Differences from Zappa,
+handler (boto3 and werkzeug at module level: see BENCHMARKS.md). Differences from Zappa,
 on purpose: each Set-Cookie is sent once and without a leading space (Zappa's middleware sends each
 twice), and a base64 body is decoded whatever the method.
 """
