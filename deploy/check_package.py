@@ -3,10 +3,12 @@
 1. At most 10 MiB, built by the stage's runtime Python.
 2. Every `.py` in the zip has an unchecked hash-based pyc for that Python that matches its source.
 3. The zip extracted read-only beside only the runtime's libraries (deploy/lambda_sandbox.py), against
-   a local DynamoDB: the handler serves sign-in, a static file and the API sign-in; then each of the
-   first requests Lambda users make (sign-in page, dispatch page signed in, payment-log) runs in a
-   fresh `python -v` process, and every module it imported from the zip must have been loaded from
-   bytecode: none compiled from source at run time.
+   a local DynamoDB (tables, an admin and an event made through the zip's own commands): the handler
+   signs the admin in (page and API) and its sign-in page links the hashed stylesheet (the static
+   manifest is packaged); then each of the first requests users make (sign-in page, dispatch page
+   signed in, payment-log) runs in a fresh `python -v` process, and every module it imported from
+   the zip must have been loaded from bytecode: none compiled from source at run time. It also lists
+   what each first request still imported itself, which the init warm-up should leave empty.
 
     python deploy/check_package.py ZIP SITE_PACKAGES STAGE
 """
