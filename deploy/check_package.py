@@ -3,7 +3,7 @@
 1. At most 10 MiB, built by the stage's runtime Python.
 2. Every `.py` in the zip has an unchecked hash-based pyc for that Python that matches its source.
 3. The zip extracted read-only beside only the runtime's libraries (deploy/lambda_sandbox.py), against
-   a local DynamoDB (tables, an admin and an event made through the zip's own commands): the handler
+   a local DynamoDB (tables and an admin through the zip's own commands, an event with boto3): the handler
    signs the admin in (page and API) and its sign-in page links the hashed stylesheet (the static
    manifest is packaged); then each of the first requests users make (sign-in page, dispatch page
    signed in, payment-log) runs in a fresh `python -v` process, and every module it imported from
