@@ -76,15 +76,20 @@ OFFLINE_AWS := AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-offline} AWS_SECRET_ACCES
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-west-2}
 ZAPPA_ENV := VIRTUAL_ENV=$(CURDIR)/$(LAMBDA_VENV) PATH=$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH
 
+# The zip's bytecode must come from the Python of its Lambda runtime (zappa_settings.json "runtime"),
+# so this venv is made with that Python; deploy/bytecode.py refuses to compile with any other.
+LAMBDA_PYTHON ?= $(shell sed -n 's/.*"runtime": *"\(python[0-9.]*\)".*/\1/p' zappa_settings.json | head -n 1)
+
 $(LAMBDA_VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "==> Runtime-only venv for the Lambda zip in $(LAMBDA_VENV)"
-	@test -x $(LAMBDA_VENV)/bin/python || $(PYTHON) -m venv $(LAMBDA_VENV)
+	@test -x $(LAMBDA_VENV)/bin/python || $(LAMBDA_PYTHON) -m venv $(LAMBDA_VENV)
 	@$(LAMBDA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt \
 		"$$(grep -E '^zappa==' requirements-dev.txt)"
 	@touch $@
 
-# The static manifest goes into the zip (cold starts never fetch it); written offline.
-package: $(LAMBDA_VENV)/.installed
+# The static manifest goes into the zip (cold starts never fetch it); written offline. Then bytecode
+# for the runtime's Python, and the check runs the zip as Lambda would, against dynalite (node_modules).
+package: $(LAMBDA_VENV)/.installed node_modules/.installed
 	@echo "==> Static manifest (offline collectstatic)"
 	@$(LAMBDA_VENV)/bin/python deploy/static_manifest.py
 	@mkdir -p dist
@@ -94,6 +99,7 @@ package: $(LAMBDA_VENV)/.installed
 	@$(ZAPPA_ENV) $(OFFLINE_AWS) $(ZAPPA) package $(STAGE) -j -o $(ZIP) >var/zappa-package.log 2>&1 \
 		|| { cat var/zappa-package.log; exit 1; }
 	@$(LAMBDA_VENV)/bin/python deploy/stamp_version.py $(ZIP)
+	@$(LAMBDA_VENV)/bin/python deploy/bytecode.py $(ZIP) $(STAGE)
 	@$(LAMBDA_VENV)/bin/python deploy/check_package.py $(ZIP) $$($(LAMBDA_VENV)/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])") $(STAGE)
 
 # Needs AWS credentials and, in the environment: SCC_STATIC_BUCKET, SCC_STATIC_DOMAIN,
