@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from events import forms, ledger, selectors, services
 from events.errors import EventNotFound
-from events.models import PaymentMethod
+from events.models import PaymentMethod, RecordKind
 from events.qr import qr_svg
 from events.serializers import event_json, patron_json
 from scc.api import api_view, ok, validated
@@ -161,7 +161,7 @@ def ledger_rows(event):
     patrons = {p.patron_id: p for p in ledger.roster(event)}
     rows = []
     for record in records:
-        is_payment = bool(record.payment_id) and record.kind in (None, "payment")
+        is_payment = bool(record.payment_id) and record.kind in (None, RecordKind.PAYMENT)
         left = ledger.left_of(records, record.payment_id) if is_payment else None
         rows.append(
             {
@@ -196,7 +196,7 @@ def _methods_by_patron(event):
     """{patron_id: "card, cash"}: the methods of each patron's payments, in the order first used."""
     methods = {}
     for record in ledger.payments(event):
-        if record.method and record.kind in (None, "payment"):
+        if record.method and record.kind in (None, RecordKind.PAYMENT):
             seen = methods.setdefault(record.patron_id, [])
             if record.method not in seen:
                 seen.append(record.method)
