@@ -195,3 +195,22 @@ def test_the_page_reads_without_javascript(admin_user, raw_table, app_server, br
     expect(page.locator("#roster tbody tr.patron-row th").first).to_have_text("Zed Zulu")
     expect(page.get_by_role("columnheader", name="Patron")).to_have_attribute("aria-sort", "descending")
     context.close()
+
+
+def test_demo_dock_day_in_every_state(admin_user, tables, app_server, page, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.PUBLIC_URL = PUBLIC_URL
+    call_command("seed_demo", stdout=io.StringIO())
+    browser_sign_in(page, app_server.url)
+    page.goto(f"{app_server.url}/events/demo-dock-day/")
+    expect(row(page, "Grace Hopper").locator('[data-field="outstanding"]')).to_have_text("Overpaid $15.00")
+    expect(row(page, "Alan Turing")).to_contain_text("Cancelled")
+    expect(page.get_by_role("rowheader", name="No patron recorded (legacy)")).to_be_visible()
+    expect(page.locator("#roster tfoot")).to_contain_text("$330.00")
+    screenshot(page, "demo-dock-day-1280.png")
+    page.set_viewport_size(PHONE)
+    assert no_sideways_scroll(page)
+    screenshot(page, "demo-dock-day-375.png")
