@@ -38,6 +38,10 @@ if not DEBUG:
     ALLOWED_HOSTS.append(f".lambda-url.{env('AWS_REGION', 'us-east-1')}.on.aws")
 CSRF_TRUSTED_ORIGINS = env_list("SCC_CSRF_TRUSTED_ORIGINS")
 
+# The site's address as patrons reach it (e.g. https://dispatch.example.com): full links such as
+# the waiver's are built from it, never from the Host header (behind CloudFront that is the Lambda's).
+PUBLIC_URL = env("SCC_PUBLIC_URL").rstrip("/")
+
 # "/_staging" for the staging slot; every URL the app makes carries it.
 URL_PREFIX = env("SCC_URL_PREFIX").rstrip("/")
 if URL_PREFIX and not URL_PREFIX.startswith("/"):
