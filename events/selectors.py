@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.conf import settings
+from django.urls import reverse
 from pynamodb.exceptions import DoesNotExist
 
 from events import ledger
@@ -79,7 +81,7 @@ class _RawRecord:
 
 
 class _RawRoster:
-    """A raw roster list read as Patron-like entries; its length costs nothing."""
+    """A raw roster list read as Patron-like entries (what ledger.reckon reads); its length costs nothing."""
 
     def __init__(self, values):
         self._values = values
@@ -90,7 +92,11 @@ class _RawRoster:
     def __iter__(self):
         for value in self._values:
             fields = value.get("M", _EMPTY)
-            yield SimpleNamespace(patron_id=_text(fields.get("patron_id")), name=_text(fields.get("name")))
+            yield SimpleNamespace(
+                patron_id=_text(fields.get("patron_id")),
+                name=_text(fields.get("name")),
+                cancelled_at=_text(fields.get("cancelled_at")),
+            )
 
 
 def reckon_raw(item):
@@ -127,3 +133,10 @@ def dispatch_events(*, now=None):
     upcoming.sort(key=lambda e: (ledger.starts_at(e) is None, ledger.starts_at(e) and ledger.starts_at(e).timestamp()))
     past.sort(key=lambda e: ledger.starts_at(e).timestamp(), reverse=True)
     return upcoming, past
+
+
+def waiver_url(event_id):
+    """The waiver page's full URL from SCC_PUBLIC_URL (never the Host header), or None when it is not set."""
+    if not settings.PUBLIC_URL:
+        return None
+    return settings.PUBLIC_URL + reverse("waiver", args=[event_id])

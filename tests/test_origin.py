@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from scc import cloudfront, smoke
+from deploy import cloudfront, smoke
 from tests.factories import event_item
 from tests.test_cloudfront import BUCKET, LAMBDA_URL, STAGING_URL, current, distribution  # noqa: F401 (fixture)
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from scc import cloudfront, origin
+from scc import origin
 
 
 class Command(BaseCommand):
@@ -23,6 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="update the distribution")
 
     def handle(self, *args, **options):
+        from deploy import cloudfront  # deploy-time code, not in the Lambda zip
+
         secrets = origin.accepted_secrets()
         if not secrets:
             self.stdout.write(
