@@ -1,6 +1,7 @@
 """Settings, all from the environment (see README "Settings")."""
 
 import os
+import re
 from pathlib import Path
 
 from botocore.config import Config as BotoConfig
@@ -41,6 +42,13 @@ CSRF_TRUSTED_ORIGINS = env_list("SCC_CSRF_TRUSTED_ORIGINS")
 URL_PREFIX = env("SCC_URL_PREFIX").rstrip("/")
 if URL_PREFIX and not URL_PREFIX.startswith("/"):
     raise ImproperlyConfigured("SCC_URL_PREFIX must start with '/', e.g. /_staging.")
+
+# The viewer-facing origin (CloudFront), e.g. https://dispatch.example.com: absolute links
+# handed to patrons (the waiver link) are built from it, never from the Host header, which
+# behind CloudFront is the Function URL's.
+PUBLIC_URL = env("SCC_PUBLIC_URL").rstrip("/")
+if PUBLIC_URL and not re.fullmatch(r"https?://[^/?#\s]+", PUBLIC_URL):
+    raise ImproperlyConfigured("SCC_PUBLIC_URL must be an origin such as https://dispatch.example.com (no path).")
 
 INSTALLED_APPS = [
     "django.contrib.messages",
@@ -98,6 +106,7 @@ LOGIN_URL = "login"
 CSRF_FAILURE_VIEW = "scc.errors.csrf_failure"
 
 LANGUAGE_CODE = "en-us"
+# Where the club's trips happen: event start times are entered and shown in this zone.
 TIME_ZONE = env("SCC_TIME_ZONE", "America/Los_Angeles")
 USE_I18N = False
 USE_TZ = True
