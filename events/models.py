@@ -115,3 +115,13 @@ class Event(Model):
     payment_ids = UnicodeSetAttribute(null=True)
     roster_emails = UnicodeSetAttribute(null=True)
     audit = ListAttribute(of=AuditEntry, null=True)
+
+    @property
+    def version_number(self):
+        """The edit version as an int: 0 when absent (items other software created, or older ones)."""
+        return int(self.version or 0)
+
+    @property
+    def capacity_number(self):
+        """The capacity as an int, or None when the event sets none."""
+        return None if self.capacity is None else int(self.capacity)

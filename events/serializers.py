@@ -1,6 +1,6 @@
 """The API's JSON shapes for events, patrons and payment records: money as two-decimal strings, codes as stored."""
 
-from events import ledger
+from events import ledger, links
 from events.models import RecordKind, money
 
 
@@ -43,4 +43,15 @@ def event_json(event):
         "roster": [patron_json(p) for p in ledger.roster(event)],
         "payments": [payment_json(r) for r in ledger.payments(event)],
         "totals": ledger.totals(event).as_json(),
+        **event_settings_json(event),
+    }
+
+
+def event_settings_json(event):
+    """The back office's fields: the edit version, capacity, waiver text (null: the standard one) and link."""
+    return {
+        "version": event.version_number,
+        "capacity": event.capacity_number,
+        "waiver_text": event.waiver_text,
+        "waiver_url": links.waiver_url(event.event_id),
     }

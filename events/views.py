@@ -1,13 +1,17 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
-from events import ledger, selectors
-from events.errors import EventNotFound
+from events import ledger, selectors, services
+from events.errors import EventNotFound, StaleEvent
+from events.forms import EVENT_FIELDS, EventCreateForm, EventEditForm
 from events.serializers import event_json
-from scc.api import api_view, ok
+from scc.api import api_view, ok, parse_json_object
+from scc.exceptions import InvalidInput
 from scc.operators import Role
-from scc.permissions import staff_required
-
+from scc.permissions import admin_required, staff_required
 
 @staff_required
 def dispatch(request):
@@ -52,9 +56,98 @@ def event_detail(request, event_id):
     return render(request, "events/event_detail.html", context)
 
 
-@api_view(methods=["GET"], role=Role.STAFF)
+@api_view(methods=["GET", "PATCH"], role={"GET": Role.STAFF, "PATCH": Role.ADMIN})
 def api_event(request, event_id):
+    if request.method == "PATCH":
+        return _api_event_patch(request, event_id)
     event = selectors.get_event(event_id=event_id)
     if event is None:
         raise EventNotFound(event_id)
     return ok(event=event_json(event))
+
+
+# Creating and editing events (the back office) ------------------------------------------------
+
+
+# A waiver text of 20,000 characters, each up to 6 bytes as a JSON escape, and the other fields.
+EVENT_BODY_MAX_BYTES = 128 * 1024
+
+
+def _valid_json(form):
+    if not form.is_valid():
+        raise InvalidInput("Some fields are not valid.", fields=form.api_errors())
+    return form.cleaned_data
+
+
+@api_view(methods=["POST"], role=Role.ADMIN)
+def api_events(request):
+    data = _valid_json(EventCreateForm.from_json(parse_json_object(request, max_bytes=EVENT_BODY_MAX_BYTES)))
+    event = services.create_event(operator=request.operator, event_id=data["event_id"], **_event_values(data))
+    return ok(status=201, event=event_json(event))
+
+
+def _api_event_patch(request, event_id):
+    data = _valid_json(
+        EventEditForm.from_json(parse_json_object(request, max_bytes=EVENT_BODY_MAX_BYTES), partial=True)
+    )
+    event = services.update_event(
+        operator=request.operator, event_id=event_id, version=data["version"], **_event_values(data)
+    )
+    return ok(event=event_json(event))
+
+
+def _event_values(cleaned):
+    return {name: cleaned[name] for name in EVENT_FIELDS if name in cleaned}
+
+
+@admin_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def event_new(request):
+    form = EventCreateForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        event = form.submit(services.create_event, operator=request.operator, **form.event_values())
+        if event is not None:
+            messages.success(request, f"Event “{event.title}” created. Its waiver link is ready to share.")
+            return redirect("event-detail", event.event_id)
+    return render(request, "events/event_form.html", {"form": form, "event": None}, status=form.status)
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def event_edit(request, event_id):
+    """Admins edit; staff see the same form read-only, as Django's admin shows a view-only change form."""
+    if request.method == "POST" and not request.operator.is_admin:
+        raise PermissionDenied("Changing an event needs the admin role.")
+    event = selectors.get_event(event_id=event_id, attributes=services.EDIT_ATTRIBUTES)
+    if event is None:
+        raise Http404("No such event.")
+    if request.method != "POST":
+        form = EventEditForm(initial=EventEditForm.initial_for(event))
+        if not request.operator.is_admin:
+            for field in form.fields.values():
+                field.disabled = True
+    else:
+        form = EventEditForm(request.POST)
+        if form.is_valid():
+            updated = form.submit(
+                services.update_event,
+                operator=request.operator,
+                event_id=event.event_id,
+                version=form.cleaned_data["version"],
+                **form.event_values(),
+            )
+            if updated is not None:
+                _report_saved(request, before=event, after=updated)
+                return redirect("event-detail", event.event_id)
+            if isinstance(form.refusal, StaleEvent):
+                form.show_stored(form.refusal.current)
+    context = {"form": form, "event": event}
+    return render(request, "events/event_form.html", context, status=form.status)
+
+
+def _report_saved(request, *, before, after):
+    if after.version_number == before.version_number:
+        messages.info(request, "Nothing to save: the event already had these values.")
+    else:
+        name = after.title or after.event_id
+        messages.success(request, f"Saved changes to “{name}”. The event's Activity lists what changed.")

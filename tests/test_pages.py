@@ -73,7 +73,10 @@ def test_api_event_shape_with_legacy_and_totals(staff_client, raw_table):
     body = response.json()
     assert body["ok"] is True
     event = body["event"]
-    assert set(event) == {"event_id", "title", "starts_at", "location", "price", "roster", "payments", "totals"}
+    assert set(event) == {
+        *("event_id", "title", "starts_at", "location", "price", "roster", "payments", "totals"),
+        *("version", "capacity", "waiver_text", "waiver_url"),
+    }
     assert event["price"] == "45.00"
     assert event["totals"] == {"paid": "45.00", "expected": "90.00", "outstanding": "45.00"}
     assert event["payments"][0]["amount"] == "45.00"

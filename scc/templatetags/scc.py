@@ -50,3 +50,21 @@ def utc_iso_local(value):
     if moment is None:
         return value
     return timezone.localtime(moment).strftime("%b %-d, %Y %-I:%M %p %Z")
+
+
+@register.filter
+def outstanding(value):
+    """What is still owed: "$45.00", or "Overpaid $10.00" when negative; an em dash for None."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    return f"Overpaid {usd(-value)}" if value < 0 else usd(value)
+
+
+@register.filter
+def balance_class(value):
+    """A class for an outstanding amount: `owing`, `overpaid` or `settled` (nothing for None)."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    return "owing" if value > 0 else "overpaid" if value < 0 else "settled"
