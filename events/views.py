@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,12 +14,24 @@ from scc.exceptions import InvalidInput
 from scc.operators import Role
 from scc.permissions import admin_required, staff_required
 
+DISPATCH_PAGE_SIZE = 25
+SEARCH_MAX = 200
+
+
 @staff_required
 def dispatch(request):
-    upcoming, past = selectors.dispatch_events()
+    """The dispatch changelist: `show` (a Show; Upcoming by default), `q` (search), `page` (25 a page)."""
+    show = request.GET.get("show", "")
+    show = selectors.Show(show) if selectors.Show.has(show) else selectors.Show.UPCOMING
+    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX]
+    events = selectors.dispatch_list(show=show, query=query)
+    page = Paginator(events, DISPATCH_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "upcoming": [_card(event) for event in upcoming],
-        "past": [_card(event) for event in past],
+        "cards": [_card(event) for event in page.object_list],
+        "page": page,
+        "show": show,
+        "shows": selectors.Show.choices(),
+        "query": query,
     }
     return render(request, "events/dispatch.html", context)
 

@@ -67,9 +67,11 @@ def raw_client(model=None):
     return model._get_connection().connection.client
 
 
-def scan_raw(model, *, attributes):
+def scan_raw(model, *, attributes, filter_condition=None):
     """Every item of the model's table as DynamoDB's raw typed maps, projected to `attributes`, page by page.
 
+    filter_condition: a PynamoDB condition DynamoDB applies before answering (a FilterExpression):
+    items it rejects are still read (and paid for) but never sent back.
     Through PynamoDB's connection, so its retries and errors apply (a dead table is a
     PynamoDBConnectionError, which the outage middleware answers with 503). For reads where
     building models costs more than the Scan itself.
@@ -77,7 +79,9 @@ def scan_raw(model, *, attributes):
     connection = model._get_connection()
     start = None
     while True:
-        page = connection.scan(attributes_to_get=attributes, exclusive_start_key=start)
+        page = connection.scan(
+            attributes_to_get=attributes, filter_condition=filter_condition, exclusive_start_key=start
+        )
         yield from page.get("Items", [])
         start = page.get("LastEvaluatedKey")
         if not start:

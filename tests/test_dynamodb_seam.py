@@ -57,9 +57,9 @@ def test_table_connections_hold_a_connection_that_builds_its_client_lazily():
     )
 
 
-def test_table_scans_take_the_projection_and_start_key_and_answer_raw_pages():
+def test_table_scans_take_the_projection_filter_and_start_key_and_answer_raw_pages():
     parameters = inspect.signature(TableConnection.scan).parameters
-    for name in ("attributes_to_get", "exclusive_start_key"):
+    for name in ("attributes_to_get", "filter_condition", "exclusive_start_key"):
         relied_on(name in parameters, f"TableConnection.scan has no `{name}`", "the dispatch page's raw Scan")
 
 

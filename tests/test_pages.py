@@ -25,7 +25,12 @@ def test_dispatch_shows_cards_upcoming_first(admin_client, raw_table):
     response = admin_client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.index("Charter sunset") < html.index("Charter sparse") < html.index("Charter past-trip")
+    assert html.index("Charter sunset") < html.index("Charter sparse")
+    assert "Charter past-trip" not in html  # Upcoming is the default view
+    everything = admin_client.get("/?show=all").content.decode()
+    assert (
+        everything.index("Charter sunset") < everything.index("Charter sparse") < everything.index("Charter past-trip")
+    )
     assert "$45.00" in html  # legacy payment counts in the paid total
     assert "Log Payment" in html
     assert 'href="/events/sunset/"' in html

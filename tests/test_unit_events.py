@@ -98,7 +98,8 @@ def test_edits_name_each_change_from_what_to_what():
     changed = changes.diff(event, fields)
     assert [change.name for change in changed] == ["location", "capacity", "waiver_text"]
     assert changes.describe(changed) == (
-        "Location: none → “Pier 66”; Capacity: 20 → 12; Waiver text: a custom waiver (1,500 characters) → the standard waiver"
+        "Location: none → “Pier 66”; Capacity: 20 → 12; "
+        "Waiver text: a custom waiver (1,500 characters) → the standard waiver"
     )
 
 
