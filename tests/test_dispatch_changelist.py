@@ -5,8 +5,10 @@ Items are seeded raw, as other software writes them; pages go through Django's t
 
 import re
 from collections import Counter
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from scc.dynamodb import raw_client
 from tests.factories import event_item, patron, payment_record
@@ -197,3 +199,18 @@ def test_the_server_filter_keeps_every_start_that_may_be_upcoming(admin_client, 
     past = listed(admin_client.get("/?show=past"))
     assert sorted(upcoming) == ["baker-soon", "kiribati-soon", "utc-soon"]
     assert sorted(past) == ["baker-gone", "kiribati-gone", "utc-gone"]
+
+
+def test_the_demo_data_shows_every_state_of_a_card(admin_client, tables):
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # idempotent: nothing doubles
+    html = admin_client.get("/?show=all").content.decode()
+    assert len(re.findall(r"<article class=", html)) == 9
+    assert "Overpaid $15.00" in html and "Free trip" in html and "No price set" in html
+    assert 'class="settled">$0.00<' in html and 'class="owing">$180.00<' in html  # paid up; Sunset Cruise owes
+    assert listed(admin_client.get("/?show=past")) == ["demo-fishing-charter", "demo-past-paid"]
+    assert listed(admin_client.get("/?show=owing")) == [
+        "demo-sunset-cruise",
+        "demo-whale-watch",
+        "demo-fishing-charter",
+    ]
