@@ -168,15 +168,29 @@ def _server_filter(show, now):
     return None
 
 
+# What the Scan reads to list, sort and search (a card's money is read for its page only), and
+# what Outstanding balance reads to know who owes (all of a card: the money decides the list).
+LIST_ATTRIBUTES = ["event_id", "starts_at"]
+SEARCH_ATTRIBUTES = ["title", "location", "roster"]
+
+
+def _list_attributes(show, needle):
+    if show == Show.OWING:
+        return DISPATCH_ATTRIBUTES
+    return LIST_ATTRIBUTES + (SEARCH_ATTRIBUTES if needle else [])
+
+
 class _Row:
-    """One scanned item, read only as far as the list needs: its start, and totals when asked."""
+    """One scanned item, read only as far as the list needs: its start, its card's data when asked."""
 
-    __slots__ = ("item", "start", "is_past", "_summary")
+    __slots__ = ("item", "event_id", "start", "is_past", "has_card", "_summary")
 
-    def __init__(self, item, now):
+    def __init__(self, item, now, *, has_card):
         self.item = item
+        self.event_id = item["event_id"]["S"]
         self.start = ledger.parse_start(_text(item.get("starts_at")))
         self.is_past = self.start is not None and self.start < now
+        self.has_card = has_card
         self._summary = None
 
     def summary(self):
@@ -194,15 +208,16 @@ class _Row:
 
 
 def _soonest_first(row):
-    return (row.start is None, row.start.timestamp() if row.start else 0, row.item["event_id"]["S"])
+    return (row.start is None, row.start.timestamp() if row.start else 0, row.event_id)
 
 
 def _newest_first(row):
-    return (-row.start.timestamp(), row.item["event_id"]["S"])
+    return (-row.start.timestamp(), row.event_id)
 
 
 class DispatchList(Sequence):
-    """The events a dispatch view lists, in order; a slice (a page) builds only its own summaries."""
+    """The events a dispatch view lists, in order. A slice (a page) reads its cards' data in one
+    BatchGetItem and sums only its own events; an event deleted meanwhile drops out of the page."""
 
     def __init__(self, rows):
         self._rows = rows
@@ -211,25 +226,34 @@ class DispatchList(Sequence):
         return len(self._rows)
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [row.summary() for row in self._rows[index]]
-        return self._rows[index].summary()
+        rows = self._rows[index] if isinstance(index, slice) else [self._rows[index]]
+        wanted = [row.event_id for row in rows if not row.has_card]
+        if wanted:
+            items = dynamodb.batch_get_raw(Event, keys=wanted, attributes=DISPATCH_ATTRIBUTES)
+            cards = {item["event_id"]["S"]: item for item in items}
+            for row in rows:
+                if not row.has_card and row.event_id in cards:
+                    row.item, row.has_card = cards[row.event_id], True
+        summaries = [row.summary() for row in rows if row.has_card]
+        return summaries if isinstance(index, slice) else summaries[0]
 
 
 def dispatch_list(*, show=Show.UPCOMING, query="", now=None):
     """The dispatch page's events for a view and a search, as a DispatchList of EventSummary.
 
     Upcoming (and undated) soonest first, past most recent first; All and Outstanding balance list
-    the upcoming ones, then the past ones. One projected Scan whose filter leaves out, on the
-    server, what the view cannot show (for Upcoming: the past), so the events sent back, parsed and
-    sorted are those of the view; DynamoDB still reads every item (see BENCHMARKS.md).
+    the upcoming ones, then the past ones. One Scan whose filter leaves out, on the server, what the
+    view cannot show (for Upcoming: the past), projected to what listing needs (ids and starts, and
+    what Search looks in), so the events sent back, parsed and sorted are those of the view; a page
+    then reads its 25 cards (DispatchList). DynamoDB still reads every item (see BENCHMARKS.md).
     """
     now = now or timezone.now()
     needle = query.strip().casefold()
-    items = dynamodb.scan_raw(Event, attributes=DISPATCH_ATTRIBUTES, filter_condition=_server_filter(show, now))
+    attributes = _list_attributes(show, needle)
+    items = dynamodb.scan_raw(Event, attributes=attributes, filter_condition=_server_filter(show, now))
     upcoming, past = [], []
     for item in items:
-        row = _Row(item, now)
+        row = _Row(item, now, has_card=attributes is DISPATCH_ATTRIBUTES)
         if needle and not row.matches(needle):
             continue
         if show == Show.OWING and not _owes(row):

@@ -214,3 +214,15 @@ def test_the_demo_data_shows_every_state_of_a_card(admin_client, tables):
         "demo-whale-watch",
         "demo-fishing-charter",
     ]
+
+
+def test_an_event_deleted_between_the_list_and_its_card_drops_out(admin_client, seeded, tables):
+    client = raw_client()
+
+    def delete_sunset(params, **kwargs):
+        client.meta.events.unregister("provide-client-params.dynamodb.BatchGetItem", unique_id="delete")
+        client.delete_item(TableName=tables.EVENTS_TABLE, Key={"event_id": {"S": "sunset"}})
+
+    client.meta.events.register("provide-client-params.dynamodb.BatchGetItem", delete_sunset, unique_id="delete")
+    ids = listed(admin_client.get("/"))
+    assert "sunset" not in ids and ids[:2] == ["overpaid", "free"]
