@@ -91,3 +91,17 @@ def test_the_dispatch_page_lists_with_one_scan_and_reads_its_cards_in_one_batch(
     wire.clear()
     assert admin_client.get("/?show=past").status_code == 200  # no card to show, nothing more to read
     assert wire == {("GetItem", "operators"): 1, ("Scan", "events"): 1}
+
+
+def test_creating_an_event_is_one_conditional_updateitem(api, wire):
+    wire.clear()
+    response = post_json(api, "/api/events", {"title": "Regatta", "starts_at": "2099-12-05T09:30"})
+    assert response.status_code == 201
+    assert wire == {("GetItem", "operators"): 1, ("UpdateItem", "events"): 1}
+
+
+def test_editing_an_event_is_one_read_and_one_write(api, wire):
+    wire.clear()
+    response = api.patch("/api/events/ev-1", json.dumps({"version": 0, "price": "50"}), content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert wire == {("GetItem", "operators"): 1, ("GetItem", "events"): 1, ("UpdateItem", "events"): 1}
