@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from events import amounts, changes, ledger
-from events.models import money
+from events.models import EVENT_FIELDS, money
 from scc.forms import ServiceForm
 
 FULL_NAME_MAX = 200
@@ -83,7 +83,6 @@ EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 START = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?"
 )
-EVENT_FIELDS = ("title", "starts_at", "location", "price", "capacity", "waiver_text")
 _TEXT_FIELDS = ("title", "starts_at", "location", "waiver_text", "event_id")
 
 
@@ -107,13 +106,13 @@ def parse_start(text):
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise forms.ValidationError("Enter a real date and time, e.g. 2026-12-05T09:30.") from None
+    # Checked before any conversion: the zone arithmetic overflows at years 1 and 9999.
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise forms.ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
     zone = timezone.get_default_timezone()
     if moment.tzinfo is None:
         moment = _local(moment, zone)
-    moment = moment.astimezone(zone).replace(microsecond=0)
-    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise forms.ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
-    return moment.isoformat()
+    return moment.astimezone(zone).replace(microsecond=0).isoformat()
 
 
 def _local(naive, zone):

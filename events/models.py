@@ -96,6 +96,11 @@ class AuditEntry(MapAttribute):
     detail = UnicodeAttribute(null=True)
 
 
+# The event fields the app owns and edits (the back office); every other attribute of an item is
+# left as it is, whoever wrote it.
+EVENT_FIELDS = ("title", "starts_at", "location", "price", "capacity", "waiver_text")
+
+
 class Event(Model):
     settings_table = "EVENTS_TABLE"
 

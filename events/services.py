@@ -21,7 +21,7 @@ from events.errors import (
     SigningFailed,
     StaleEvent,
 )
-from events.models import AuditEntry, Event, Patron
+from events.models import EVENT_FIELDS, AuditEntry, Event, Patron
 from scc import clock
 from scc.dynamodb import is_condition_failure, is_item_too_large
 from scc.vocabulary import AuditAction
@@ -119,8 +119,6 @@ def sign_waiver(*, event_id, full_name, email, phone=None):
 
 # Creating and editing events (the back office) ------------------------------------------------
 
-# The fields the app owns on an event; everything else on the item is left as it is.
-EVENT_FIELDS = ("title", "starts_at", "location", "price", "capacity", "waiver_text")
 # What an edit reads: the fields it may change, the version it checks, the roster the capacity must hold.
 EDIT_ATTRIBUTES = ["event_id", *EVENT_FIELDS, "version", "roster"]
 FIRST_VERSION = 1  # a created event; an item without `version` (other software's) is at 0

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from events import ledger, selectors, services
 from events.errors import EventNotFound, StaleEvent
-from events.forms import EVENT_FIELDS, EventCreateForm, EventEditForm
+from events.forms import EventCreateForm, EventEditForm
 from events.serializers import event_json
 from scc.api import api_view, ok, parse_json_object
 from scc.exceptions import InvalidInput
@@ -86,31 +86,29 @@ def api_event(request, event_id):
 EVENT_BODY_MAX_BYTES = 128 * 1024
 
 
-def _valid_json(form):
+def _json_form(form_class, request, **kwargs):
+    """The request's JSON body on an event form, valid, or InvalidInput with each field's messages."""
+    form = form_class.from_json(parse_json_object(request, max_bytes=EVENT_BODY_MAX_BYTES), **kwargs)
     if not form.is_valid():
         raise InvalidInput("Some fields are not valid.", fields=form.api_errors())
-    return form.cleaned_data
+    return form
 
 
 @api_view(methods=["POST"], role=Role.ADMIN)
 def api_events(request):
-    data = _valid_json(EventCreateForm.from_json(parse_json_object(request, max_bytes=EVENT_BODY_MAX_BYTES)))
-    event = services.create_event(operator=request.operator, event_id=data["event_id"], **_event_values(data))
+    form = _json_form(EventCreateForm, request)
+    event = services.create_event(
+        operator=request.operator, event_id=form.cleaned_data["event_id"], **form.event_values()
+    )
     return ok(status=201, event=event_json(event))
 
 
 def _api_event_patch(request, event_id):
-    data = _valid_json(
-        EventEditForm.from_json(parse_json_object(request, max_bytes=EVENT_BODY_MAX_BYTES), partial=True)
-    )
+    form = _json_form(EventEditForm, request, partial=True)
     event = services.update_event(
-        operator=request.operator, event_id=event_id, version=data["version"], **_event_values(data)
+        operator=request.operator, event_id=event_id, version=form.cleaned_data["version"], **form.event_values()
     )
     return ok(event=event_json(event))
-
-
-def _event_values(cleaned):
-    return {name: cleaned[name] for name in EVENT_FIELDS if name in cleaned}
 
 
 @admin_required

@@ -59,6 +59,8 @@ def test_typed_starts_are_stored_in_the_sites_zone_with_their_offset(typed, stor
         ("20261205T0930", "date and time"),
         ("2026-12-32T10:00", "real date"),
         ("2100-01-01T10:00", "between 2000 and 2099"),
+        ("0001-01-01T00:00Z", "between 2000 and 2099"),  # converting it would overflow
+        ("9999-12-31T23:59-12:00", "between 2000 and 2099"),
         ("٢٠٢٦-12-05T10:00", "date and time"),
     ],
 )
