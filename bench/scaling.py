@@ -325,7 +325,8 @@ def _views_report(lines, repeat):
 years before now), in a table of their own; each view through Django's test client, time best of
 {repeat}. On the wire, per page view: Scan requests, items DynamoDB **read** (`ScannedCount`), items it
 **sent** back after the view's FilterExpression (`Count`), the **cards** the page then read (one
-BatchGetItem), and the bytes of all those responses.
+BatchGetItem), and the bytes of all those responses. The machine is shared with other work (2 cores):
+times vary from run to run, most at the smallest sizes; the counts are exact.
 
 | events | view | page time | Scans | read | sent | cards | wire | page peak |
 | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
