@@ -4,11 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 LOCAL_ENV := DJANGO_DEBUG=1 SCC_DYNAMODB_HOST=http://127.0.0.1:8001 SCC_EMAIL_BACKEND=$${SCC_EMAIL_BACKEND:-file} \
-	SCC_PUBLIC_URL=http://127.0.0.1:8000 \
+	SCC_PUBLIC_URL=$${SCC_PUBLIC_URL:-http://127.0.0.1:8000} \
 	AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=$${AWS_REGION:-us-east-1}
 STAGE ?= staging
 
-.PHONY: install install-browser run test test-fast lint format bench soak package deploy-staging promote check-deploy-env _deploy clean
+.PHONY: install install-browser run test test-fast lint format bench soak package deploy-staging promote logs check-deploy-env clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -71,22 +71,26 @@ soak: install
 LAMBDA_VENV := var/lambda/venv
 ZAPPA := $(LAMBDA_VENV)/bin/zappa
 ZIP = dist/lambda-$(STAGE).zip
-SHA = $(shell git rev-parse HEAD)
 DEPLOY_LOG ?= var/deploy
 # `zappa package` needs credentials to exist, not to work: it never calls AWS.
 OFFLINE_AWS := AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-offline} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-offline} \
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-west-2}
 ZAPPA_ENV := VIRTUAL_ENV=$(CURDIR)/$(LAMBDA_VENV) PATH=$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH
 
+# The zip's bytecode must come from the Python of its Lambda runtime (zappa_settings.json "runtime"),
+# so this venv is made with that Python; deploy/bytecode.py refuses to compile with any other.
+LAMBDA_PYTHON ?= $(shell sed -n 's/.*"runtime": *"\(python[0-9.]*\)".*/\1/p' zappa_settings.json | head -n 1)
+
 $(LAMBDA_VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "==> Runtime-only venv for the Lambda zip in $(LAMBDA_VENV)"
-	@test -x $(LAMBDA_VENV)/bin/python || $(PYTHON) -m venv $(LAMBDA_VENV)
+	@test -x $(LAMBDA_VENV)/bin/python || $(LAMBDA_PYTHON) -m venv $(LAMBDA_VENV)
 	@$(LAMBDA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt \
 		"$$(grep -E '^zappa==' requirements-dev.txt)"
 	@touch $@
 
-# The static manifest goes into the zip (cold starts never fetch it); written offline.
-package: $(LAMBDA_VENV)/.installed
+# The static manifest goes into the zip (cold starts never fetch it); written offline. Then bytecode
+# for the runtime's Python, and the check runs the zip as Lambda would, against dynalite (node_modules).
+package: $(LAMBDA_VENV)/.installed node_modules/.installed
 	@echo "==> Static manifest (offline collectstatic)"
 	@$(LAMBDA_VENV)/bin/python deploy/static_manifest.py
 	@mkdir -p dist
@@ -95,36 +99,32 @@ package: $(LAMBDA_VENV)/.installed
 	@# -j also skips Zappa's PyPI version check: packaging stays offline.
 	@$(ZAPPA_ENV) $(OFFLINE_AWS) $(ZAPPA) package $(STAGE) -j -o $(ZIP) >var/zappa-package.log 2>&1 \
 		|| { cat var/zappa-package.log; exit 1; }
+	@$(LAMBDA_VENV)/bin/python deploy/stamp_version.py $(ZIP)
+	@$(LAMBDA_VENV)/bin/python deploy/bytecode.py $(ZIP) $(STAGE)
 	@$(LAMBDA_VENV)/bin/python deploy/check_package.py $(ZIP) $$($(LAMBDA_VENV)/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])") $(STAGE)
 
 # Needs AWS credentials and, in the environment: SCC_STATIC_BUCKET, SCC_STATIC_DOMAIN,
 # SCC_DISTRIBUTION_ID, SCC_PUBLIC_URL (the CloudFront URL, e.g. https://dispatch.example.com).
-deploy-staging: check-deploy-env
-	@$(MAKE) --no-print-directory _deploy STAGE=staging PREFIX=/_staging
+# The steps, the promotion gate and var/deploy/history.log live in deploy/release.py.
+RELEASE = $(LAMBDA_VENV)/bin/python -m deploy.release --log-dir $(DEPLOY_LOG)
+PROMOTE_MIN_MINUTES ?= 10
+MINUTES ?= 60
 
-# Production gets the same commit only after staging's smoke check passed for it.
-promote: check-deploy-env
-	@test -f $(DEPLOY_LOG)/staging-smoke-$(SHA) || { echo "promote: no passing staging smoke check for $(SHA); run make deploy-staging first."; exit 1; }
-	@test -z "$$(git status --porcelain --untracked-files=no)" || { echo "promote: uncommitted changes; commit first."; exit 1; }
-	@$(MAKE) --no-print-directory _deploy STAGE=production PREFIX=
+deploy-staging: check-deploy-env $(LAMBDA_VENV)/.installed
+	@$(RELEASE) deploy staging
+
+# Production gets HEAD only after staging proved it: smoke check passed for HEAD, live for
+# PROMOTE_MIN_MINUTES, no Lambda Errors or Function URL 5xx since. FORCE=1 overrides (loud, recorded).
+promote: check-deploy-env $(LAMBDA_VENV)/.installed
+	@$(RELEASE) promote --min-minutes $(PROMOTE_MIN_MINUTES) $(if $(filter 1 yes true,$(FORCE)),--force)
+
+# A stage's errors since its deploy and what it logged in the last MINUTES (default 60).
+logs: $(LAMBDA_VENV)/.installed
+	@$(RELEASE) logs $(STAGE) --minutes $(MINUTES)
 
 check-deploy-env:
 	@for v in SCC_STATIC_BUCKET SCC_STATIC_DOMAIN SCC_DISTRIBUTION_ID SCC_PUBLIC_URL; do \
 		test -n "$${!v}" || { echo "Set $$v (README \"Deploying\")."; exit 1; }; done
-
-_deploy: package
-	@test -z "$$(git status --porcelain --untracked-files=no)" || { echo "Deploy: uncommitted changes; commit first."; exit 1; }
-	@echo "==> collectstatic to s3://$$SCC_STATIC_BUCKET$(PREFIX)/static/"
-	@SCC_URL_PREFIX=$(PREFIX) DJANGO_DEBUG=1 $(LAMBDA_VENV)/bin/python manage.py collectstatic --noinput -v 0
-	@echo "==> zappa update $(STAGE) (prebuilt $(ZIP))"
-	@$(ZAPPA_ENV) $(ZAPPA) update $(STAGE) -z $(ZIP)
-	@echo "==> Invalidate $(PREFIX)/*"
-	@DJANGO_DEBUG=1 $(LAMBDA_VENV)/bin/python manage.py cloudfront_invalidate --distribution-id $$SCC_DISTRIBUTION_ID "$(PREFIX)/*"
-	@mkdir -p $(DEPLOY_LOG)
-	@rm -f $(DEPLOY_LOG)/$(STAGE)-smoke-$(SHA)
-	@set -o pipefail; DJANGO_DEBUG=1 $(LAMBDA_VENV)/bin/python manage.py smoke_check "$${SCC_PUBLIC_URL%/}$(PREFIX)" | tee $(DEPLOY_LOG)/$(STAGE)-smoke-$(SHA).tmp \
-		&& mv $(DEPLOY_LOG)/$(STAGE)-smoke-$(SHA).tmp $(DEPLOY_LOG)/$(STAGE)-smoke-$(SHA) \
-		&& echo "==> $(STAGE) at $(SHA): smoke check passed (recorded in $(DEPLOY_LOG)/$(STAGE)-smoke-$(SHA))"
 
 clean:
 	rm -rf $(VENV) node_modules dist var/staticfiles

@@ -2,7 +2,7 @@
 
 Usage: python bench/lambda_child.py scc|baseline SETTINGS_DIR < events.jsonl
 
-scc: our entry (`scc.lambda_entry.lambda_handler`, Zappa's real handler) with the stage's
+scc: our entry (`scc.lambda_entry.lambda_handler`, as deployed) with the stage's
 zappa_settings.py on sys.path, as tests/lambda_runner.py does. baseline: bench/baseline_handler.py.
 The first stdout line gives the import time; then one line per event with the handler's time
 (measured here, so pipe and JSON overhead stay out of it) and the response's status.

@@ -1,6 +1,6 @@
 """Shared by the cold-start and warm benchmarks: both sides as Lambda processes on one dynalite.
 
-"scc" is a process running Zappa's real handler for the production stage (environment from
+"scc" is a process running our entry point (scc.lambda_entry) for the production stage (environment from
 zappa_settings.json plus what an operator sets on the function); "baseline" runs
 bench/baseline_handler.py. Both get Function URL (payload 2.0) payment-log events of the same size.
 """

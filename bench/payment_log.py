@@ -1,4 +1,4 @@
-"""Warm payment-log: our Lambda (Zappa's real handler) against the old single-file handler.
+"""Warm payment-log: our Lambda (its entry point, scc.lambda_entry) against the old single-file handler.
 
 One long-lived process per side on one dynalite; events alternate between the sides and each
 side appends to its own events of the same sizes. Time is measured around the handler call inside
@@ -53,7 +53,7 @@ def run():
 
 {requests} Function URL (payload 2.0) `POST /api/payment-log` events per side after {WARMUP} warm-up
 events, alternating (the first side swaps each round), one process per side, one local dynalite.
-"Ours" is `scc.lambda_entry.lambda_handler` (Zappa 0.63's handler, production stage environment,
+"Ours" is `scc.lambda_entry.lambda_handler` (the deployed entry point, production stage environment,
 `DEBUG` off): middleware, Bearer auth (one consistent GetItem on the operators table), validation,
 one consistent GetItem and one conditional UpdateItem on the events table. "Baseline" is
 `bench/baseline_handler.py`: HMAC token, one consistent GetItem projected to the roster, one
@@ -63,7 +63,7 @@ process around the handler call; every event is fresh (own `payment_id`) and the
 
 | path | median (ms) | p95 (ms) | mean (ms) |
 | --- | ---: | ---: | ---: |
-| ours (Zappa → Django) | {scc_median:.2f} | {scc_p95:.2f} | {statistics.mean(timings["scc"]) * 1000:.2f} |
+| ours (entry point → Django) | {scc_median:.2f} | {scc_p95:.2f} | {statistics.mean(timings["scc"]) * 1000:.2f} |
 | baseline (boto3) | {base_median:.2f} | {base_p95:.2f} | {statistics.mean(timings["baseline"]) * 1000:.2f} |
 | ratio (ours / baseline) | **{ratio:.2f}x** | {scc_p95 / base_p95:.2f}x | |
 

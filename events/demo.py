@@ -107,6 +107,7 @@ def demo_events():
                 "starts_at": {"S": _iso_local(40, 11, 0)},
             },
         ),
+        *back_office_demo_events(),
     ]
 
 
@@ -117,6 +118,206 @@ def create_event_if_missing(event_id, attributes):
 
 def new_password():
     return secrets.token_urlsafe(12)
+
+
+# The back office's demo: one charter day with every state an admin meets at the dock. ------------
+
+
+def _demo_id(name):
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"scc-demo/{name}"))
+
+
+def _s(value):
+    return {"S": value}
+
+
+def _demo_patron(patron_id, name, *, email=None, phone=None, **times):
+    fields = {"patron_id": _s(patron_id), "name": _s(name)}
+    for key, value in (("email", email), ("phone", phone), *times.items()):
+        if value:
+            fields[key] = _s(value)
+    return {"M": fields}
+
+
+def _demo_record(name, patron_id, amount, at, *, kind="payment", method=None, notes="", **links):
+    fields = {
+        "payment_id": _s(_demo_id(name)),
+        "timestamp": _s(at),
+        "operator": _s(DEMO_ADMIN),
+        "patron_id": _s(patron_id),
+        "amount": {"N": amount},
+        "notes": _s(notes),
+        "email_sent": {"BOOL": False},
+        "kind": _s(kind),
+    }
+    if method:
+        fields["method"] = _s(method)
+    for key, target in links.items():  # voids=..., refunds=...: the name of the record they undo
+        fields[key] = _s(_demo_id(target))
+    return {"M": fields}
+
+
+def _demo_entry(at, action, *, patron_id=None, payment=None, amount=None, detail=None):
+    fields = {
+        "at": _s(at),
+        "operator": _s(DEMO_ADMIN if action != "waiver.signed" else "(patron)"),
+        "action": _s(action),
+    }
+    if patron_id:
+        fields["patron_id"] = _s(patron_id)
+    if payment:
+        fields["payment_id"] = _s(_demo_id(payment))
+    if amount:
+        fields["amount"] = {"N": amount}
+    if detail:
+        fields["detail"] = _s(detail)
+    return {"M": fields}
+
+
+def dock_day_event():
+    """A charter tomorrow: checked-in, owing, overpaid and cancelled patrons, a walk-up without a
+    waiver, a partial refund, a full refund, a void and a payment from the old system."""
+    t = "2026-11-20T{}:00.000+00:00".format
+    roster = [
+        _demo_patron(
+            "p-dock-ada",
+            "Ada Lovelace",
+            email="ada@example.com",
+            phone="+1 206 555 0101",
+            waiver_signed_at=t("17:00"),
+            checked_in_at=t("17:40"),
+        ),
+        _demo_patron(
+            "p-dock-grace",
+            "Grace Hopper",
+            email="grace@example.com",
+            waiver_signed_at=t("17:05"),
+            checked_in_at=t("17:42"),
+        ),
+        _demo_patron(
+            "p-dock-katherine", "Katherine Johnson", email="katherine@example.com", waiver_signed_at=t("17:10")
+        ),
+        _demo_patron(
+            "p-dock-alan",
+            "Alan Turing",
+            email="alan@example.com",
+            waiver_signed_at=t("17:12"),
+            cancelled_at=t("18:00"),
+            cancel_reason="Seasick forecast; full refund",
+        ),
+        _demo_patron("p-dock-mary", "Mary Jackson", email="mary@example.com", waiver_signed_at=t("17:15")),
+        _demo_patron("p-dock-edsger", "Edsger Dijkstra", phone="+1 206 555 0106"),  # a walk-up, no waiver yet
+    ]
+    payments = [
+        {
+            "M": {
+                "timestamp": _s(t("16:00")),
+                "operator": _s("admin"),
+                "amount": {"N": "40"},
+                "notes": _s("Deposit in cash (old system)"),
+                "email_sent": {"BOOL": False},
+            }
+        },
+        _demo_record("ada", "p-dock-ada", "85", t("17:20"), method="card"),
+        _demo_record("grace", "p-dock-grace", "100", t("17:21"), method="cash", notes="Kept the change as a tip?"),
+        _demo_record("katherine", "p-dock-katherine", "40", t("17:22"), method="venmo"),
+        _demo_record("alan", "p-dock-alan", "85", t("17:23"), method="card"),
+        _demo_record(
+            "alan-refund",
+            "p-dock-alan",
+            "-85",
+            t("18:01"),
+            kind="refund",
+            method="card",
+            notes="Cancelled: seasick forecast",
+            refunds="alan",
+        ),
+        _demo_record("mary", "p-dock-mary", "85", t("17:24"), method="check"),
+        _demo_record(
+            "mary-refund",
+            "p-dock-mary",
+            "-20",
+            t("17:50"),
+            kind="refund",
+            method="check",
+            notes="Late boarding discount",
+            refunds="mary",
+        ),
+        _demo_record("edsger", "p-dock-edsger", "50", t("17:25"), method="zelle", notes="Logged on the wrong patron"),
+        _demo_record(
+            "edsger-void",
+            "p-dock-edsger",
+            "-50",
+            t("17:26"),
+            kind="void",
+            method="zelle",
+            notes="Wrong patron",
+            voids="edsger",
+        ),
+    ]
+    audit = [
+        _demo_entry(t("17:00"), "waiver.signed", patron_id="p-dock-ada", detail="Ada Lovelace signed the waiver."),
+        _demo_entry(t("17:20"), "payment.logged", patron_id="p-dock-ada", payment="ada", amount="85"),
+        _demo_entry(t("17:21"), "payment.logged", patron_id="p-dock-grace", payment="grace", amount="100"),
+        _demo_entry(t("17:22"), "payment.logged", patron_id="p-dock-katherine", payment="katherine", amount="40"),
+        _demo_entry(t("17:23"), "payment.logged", patron_id="p-dock-alan", payment="alan", amount="85"),
+        _demo_entry(t("17:24"), "payment.logged", patron_id="p-dock-mary", payment="mary", amount="85"),
+        _demo_entry(t("17:25"), "payment.logged", patron_id="p-dock-edsger", payment="edsger", amount="50"),
+        _demo_entry(
+            t("17:26"),
+            "payment.voided",
+            patron_id="p-dock-edsger",
+            payment="edsger-void",
+            amount="-50",
+            detail="Voids {}: Wrong patron".format(_demo_id("edsger")),
+        ),
+        _demo_entry(t("17:30"), "roster.added", patron_id="p-dock-edsger", detail="Added Edsger Dijkstra (walk-up)"),
+        _demo_entry(t("17:40"), "roster.checked_in", patron_id="p-dock-ada", detail="Checked in Ada Lovelace"),
+        _demo_entry(t("17:42"), "roster.checked_in", patron_id="p-dock-grace", detail="Checked in Grace Hopper"),
+        _demo_entry(
+            t("17:50"),
+            "payment.refunded",
+            patron_id="p-dock-mary",
+            payment="mary-refund",
+            amount="-20",
+            detail="Refunds {}: Late boarding discount".format(_demo_id("mary")),
+        ),
+        _demo_entry(
+            t("18:00"),
+            "roster.cancelled",
+            patron_id="p-dock-alan",
+            detail="Cancelled Alan Turing: Seasick forecast; full refund",
+        ),
+        _demo_entry(
+            t("18:01"),
+            "payment.refunded",
+            patron_id="p-dock-alan",
+            payment="alan-refund",
+            amount="-85",
+            detail="Refunds {}: Cancelled: seasick forecast".format(_demo_id("alan")),
+        ),
+    ]
+    emails = sorted(p["M"]["email"]["S"] for p in roster if "email" in p["M"])
+    return (
+        "demo-dock-day",
+        {
+            "title": _s("Dock Day: Puget Sound Charter"),
+            "location": _s("Shilshole Bay Marina, Dock K"),
+            "starts_at": _s(_iso_local(1, 9, 0)),
+            "price": {"N": "85"},
+            "capacity": {"N": "8"},
+            "roster": {"L": roster},
+            "roster_emails": {"SS": emails},
+            "payments": {"L": payments},
+            "payment_ids": {"SS": sorted(p["M"]["payment_id"]["S"] for p in payments if "payment_id" in p["M"])},
+            "audit": {"L": audit},
+            "skipper_notes": _s("Fuel at 7:30. Written by other software; must survive our writes."),
+        },
+    )
+
+
+def back_office_demo_events():
+    return [dock_day_event()]
 
 
 # Dispatch states: paid up, overpaid, a free trip, a past trip paid in full; each created and

@@ -41,6 +41,48 @@ class TooManySignUps(Throttled):
     message = "Too many sign-ups from this connection. Please wait a few minutes and try again."
 
 
+# The roster in the back office: messages for operators. -------------------------------------------
+
+
+class PatronNotFound(NotFound):
+    def __init__(self, patron_id):
+        super().__init__(
+            f"No patron with id {patron_id!r} on this event's roster.", fields={"patron_id": ["Not on the roster."]}
+        )
+
+
+class EmailOnRoster(Conflict):
+    def __init__(self, email):
+        super().__init__(
+            f"{email} is already on this event's roster: one entry per email.",
+            fields={"email": ["Already on the roster."]},
+        )
+
+
+class EventFull(Conflict):
+    def __init__(self, *, active, capacity):
+        if capacity is None or active < capacity:
+            message = "This event's roster is at its limit of 500 entries; nobody more can be added."
+        else:
+            message = (
+                f"This event is full: {active} of {capacity} places are booked. "
+                "Raise its capacity or cancel a booking first."
+            )
+        super().__init__(message)
+
+
+class AlreadyCancelled(Conflict):
+    message = "That booking is already cancelled."
+
+
+class PatronCancelled(Conflict):
+    message = "That booking is cancelled: a cancelled patron cannot be checked in."
+
+
+class RosterBusy(Conflict):
+    message = "The roster kept changing while saving; nothing was saved. Reload and try again."
+
+
 # Creating and editing events (the back office). Messages are for operators.
 
 
@@ -74,10 +116,6 @@ class CapacityBelowRoster(InvalidInput):
             fields={"capacity": [f"At least {active} (the active bookings)."]},
         )
         self.active = active
-
-
-class RosterChanging(Conflict):
-    message = "The roster changed while the event was being saved. Nothing was saved; try again."
 
 
 EVENT_FULL = (

@@ -7,8 +7,13 @@ counts the same way. Pure functions, no I/O.
 
 The rule: amounts are cents (`money`); a void or refund is a negative record, so `paid` is
 net of them; legacy records (no kind, no patron) count as payments of the event, in a row of
-their own; `expected` = price x roster size when the event has a price, else None;
-`outstanding` = expected - paid (negative: overpaid).
+their own (they belong to no patron's balance); `expected` = price x patrons not cancelled when
+the event has a price, else None; `outstanding` = expected - paid (negative: overpaid).
+
+Per patron the same rule: a patron's `expected` is the price, or 0 once the booking is cancelled
+(what they paid then shows as overpaid: money to refund). Roster rows' expected add up to the
+event's; their nets plus the rows of records without a roster patron add up to its paid.
+What is left of a payment (`left_of`) is computed from the records too, never stored apart.
 """
 
 from dataclasses import dataclass
@@ -46,6 +51,8 @@ class PatronBalance:
     voided: Decimal  # positive: what voids took back
     refunded: Decimal  # positive: what refunds gave back
     expected: Decimal | None
+    cancelled: bool = False
+    on_roster: bool = True
 
     @property
     def net(self):
@@ -54,6 +61,18 @@ class PatronBalance:
     @property
     def outstanding(self):
         return None if self.expected is None else self.expected - self.net
+
+    @property
+    def owed(self):
+        """What the patron still owes (never negative); None without a price."""
+        outstanding = self.outstanding
+        return None if outstanding is None else max(outstanding, ZERO)
+
+    @property
+    def overpaid(self):
+        """How much more than expected the patron paid (positive), or None when not overpaid."""
+        outstanding = self.outstanding
+        return -outstanding if outstanding is not None and outstanding < 0 else None
 
 
 class _Sums:
@@ -84,7 +103,8 @@ class Reckoning:
         self._patrons = patrons
         self._records = records
         paid = money(sum((_amount(record) for record in records), ZERO))
-        expected = None if self._price is None else money(self._price * len(patrons))
+        active = sum(1 for patron in patrons if not is_cancelled(patron))
+        expected = None if self._price is None else money(self._price * active)
         self.totals = Totals(paid=paid, expected=expected, outstanding=None if expected is None else expected - paid)
 
     @cached_property
@@ -103,19 +123,38 @@ class Reckoning:
         for patron in self._patrons:
             row = sums.pop(patron.patron_id, None) or _Sums()
             name = patron.name or patron.patron_id
-            rows.append(PatronBalance(patron.patron_id, name, row.paid, row.voided, row.refunded, self._price))
+            cancelled = is_cancelled(patron)
+            expected = None if self._price is None else (ZERO if cancelled else self._price)
+            rows.append(
+                PatronBalance(patron.patron_id, name, row.paid, row.voided, row.refunded, expected, cancelled=cancelled)
+            )
         for patron_id, row in sums.items():
             name = LEGACY_ROW_NAME if patron_id is None else f"{patron_id} (not on roster)"
-            rows.append(PatronBalance(patron_id, name, row.paid, row.voided, row.refunded, None))
+            rows.append(PatronBalance(patron_id, name, row.paid, row.voided, row.refunded, None, on_roster=False))
         return rows
+
+    @cached_property
+    def by_patron(self):
+        """{patron_id: PatronBalance} of the roster's patrons."""
+        return {row.patron_id: row for row in self.balances if row.on_roster}
+
+    @cached_property
+    def off_roster_paid(self):
+        """What records naming no roster patron (legacy ones, mostly) add to the event's paid."""
+        return money(sum((row.net for row in self.balances if not row.on_roster), ZERO))
+
+
+def is_cancelled(patron):
+    return bool(getattr(patron, "cancelled_at", None))
 
 
 def reckon(*, price, patrons, records):
     """The money of one event.
 
-    price: Decimal, a numeric string or None. patrons: a sized iterable of objects with `patron_id`
-    and `name` (Patron). records: a sequence of objects with `patron_id`, `kind` and `amount`
-    (PaymentRecord, or a view of a raw item's map); only `amount` is read for the totals.
+    price: Decimal, a numeric string or None. patrons: an iterable (iterated more than once) of
+    objects with `patron_id`, `name` and `cancelled_at` (Patron). records: a sequence of objects
+    with `patron_id`, `kind` and `amount` (PaymentRecord, or a view of a raw item's map); only
+    `amount` is read for the totals.
     """
     return Reckoning(price=price, patrons=patrons, records=records)
 
@@ -138,6 +177,25 @@ def totals(event):
 
 def voided_payment_ids(event):
     return {record.voids for record in payments(event) if record.is_void and record.voids}
+
+
+def refunds_of(records, payment_id):
+    """The refund records of one payment."""
+    return [r for r in records if r.kind == RecordKind.REFUND and r.refunds == payment_id]
+
+
+def left_of(records, payment_id):
+    """What is left of a payment to refund: its amount less its refunds, and nothing once voided.
+
+    None when no record has that payment_id. Computed from the records, never stored apart.
+    """
+    original = next((r for r in records if r.payment_id == payment_id), None)
+    if original is None:
+        return None
+    if any(r.kind == RecordKind.VOID and r.voids == payment_id for r in records):
+        return ZERO
+    left = _amount(original) + sum((_amount(r) for r in refunds_of(records, payment_id)), ZERO)
+    return max(left, ZERO)
 
 
 def starts_at(event):

@@ -7,6 +7,8 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import size
@@ -56,6 +58,7 @@ class EventSummary:
     totals: ledger.Totals
     capacity: int | None = None
     is_past: bool = False
+    booked: int = 0  # patrons whose booking is not cancelled: what the capacity limits
 
 
 _EMPTY = {}
@@ -88,7 +91,7 @@ class _RawRecord:
 
 
 class _RawRoster:
-    """A raw roster list read as Patron-like entries; its length costs nothing."""
+    """A raw roster list read as Patron-like entries (what ledger.reckon reads); its length costs nothing."""
 
     def __init__(self, values):
         self._values = values
@@ -99,7 +102,11 @@ class _RawRoster:
     def __iter__(self):
         for value in self._values:
             fields = value.get("M", _EMPTY)
-            yield SimpleNamespace(patron_id=_text(fields.get("patron_id")), name=_text(fields.get("name")))
+            yield SimpleNamespace(
+                patron_id=_text(fields.get("patron_id")),
+                name=_text(fields.get("name")),
+                cancelled_at=_text(fields.get("cancelled_at")),
+            )
 
 
 def reckon_raw(item):
@@ -112,15 +119,16 @@ def reckon_raw(item):
 def raw_summary(item):
     """An EventSummary from a raw DynamoDB item; its totals come from ledger.reckon, as every page's do."""
     text = {name: item[name]["S"] for name in ("title", "location", "starts_at") if "S" in item.get(name, _EMPTY)}
-    roster_size = len(item.get("roster", _EMPTY).get("L", ()))
+    roster = _RawRoster(item.get("roster", _EMPTY).get("L", ()))
     return EventSummary(
         item["event_id"]["S"],
         text.get("title"),
         text.get("location"),
         text.get("starts_at"),
-        roster_size,
+        len(roster),
         reckon_raw(item).totals,
         capacity=_whole_number(item.get("capacity")),
+        booked=sum(1 for patron in roster if not ledger.is_cancelled(patron)),
     )
 
 
@@ -271,3 +279,10 @@ def dispatch_list(*, show=Show.UPCOMING, query="", now=None):
 def _owes(row):
     outstanding = row.summary().totals.outstanding
     return outstanding is not None and outstanding > 0
+
+
+def waiver_url(event_id):
+    """The waiver page's full URL from SCC_PUBLIC_URL (never the Host header), or None when it is not set."""
+    if not settings.PUBLIC_URL:
+        return None
+    return settings.PUBLIC_URL + reverse("waiver", args=[event_id])

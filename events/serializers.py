@@ -1,6 +1,6 @@
 """The API's JSON shapes for events, patrons and payment records: money as two-decimal strings, codes as stored."""
 
-from events import ledger, links
+from events import ledger, selectors
 from events.models import RecordKind, money
 
 
@@ -12,8 +12,10 @@ def patron_json(patron):
     data = {"patron_id": patron.patron_id, "name": patron.name, "email": patron.email}
     if patron.phone:
         data["phone"] = patron.phone
-    if patron.waiver_signed_at:
-        data["waiver_signed_at"] = patron.waiver_signed_at
+    for name in ("waiver_signed_at", "checked_in_at", "cancelled_at", "cancel_reason"):
+        value = getattr(patron, name)
+        if value:
+            data[name] = value
     return data
 
 
@@ -28,7 +30,9 @@ def payment_json(record):
         "email_sent": bool(record.email_sent),
         "email_sent_at": record.email_sent_at,
         "kind": record.kind or RecordKind.PAYMENT,
+        "method": record.method,
         "voids": record.voids,
+        "refunds": record.refunds,
         "legacy": record.is_legacy,
     }
 
@@ -40,11 +44,24 @@ def event_json(event):
         "starts_at": event.starts_at,
         "location": event.location,
         "price": money_str(event.price),
-        "roster": [patron_json(p) for p in ledger.roster(event)],
-        "payments": [payment_json(r) for r in ledger.payments(event)],
-        "totals": ledger.totals(event).as_json(),
+        **roster_and_money_json(event),
         **event_settings_json(event),
     }
+
+
+def roster_and_money_json(event):
+    """roster (each patron with `paid` and `outstanding`), payments and totals, from one reckoning."""
+    reckoning = ledger.reckon_event(event)
+    return {
+        "roster": [balance_json(p, reckoning.by_patron[p.patron_id]) for p in ledger.roster(event)],
+        "payments": [payment_json(r) for r in ledger.payments(event)],
+        "totals": reckoning.totals.as_json(),
+    }
+
+
+def balance_json(patron, balance):
+    """A roster entry with its money: `paid` net of voids and refunds, `outstanding` = expected - paid."""
+    return {**patron_json(patron), "paid": money_str(balance.net), "outstanding": money_str(balance.outstanding)}
 
 
 def event_settings_json(event):
@@ -53,5 +70,5 @@ def event_settings_json(event):
         "version": event.version_number,
         "capacity": event.capacity_number,
         "waiver_text": event.waiver_text,
-        "waiver_url": links.waiver_url(event.event_id),
+        "waiver_url": selectors.waiver_url(event.event_id),
     }

@@ -10,13 +10,18 @@ from pynamodb.expressions.condition import size
 from events import changes, ledger, selectors
 from events.errors import (
     EVENT_FULL,
+    AlreadyCancelled,
     AlreadySignedUp,
     CapacityBelowRoster,
+    EmailOnRoster,
+    EventFull,
     EventIdTaken,
     EventIsPast,
     EventNotFound,
     EventTooLarge,
-    RosterChanging,
+    PatronCancelled,
+    PatronNotFound,
+    RosterBusy,
     RosterFull,
     SigningFailed,
     StaleEvent,
@@ -33,7 +38,13 @@ ROSTER_CAP = 500
 # Parentheses cannot appear in an operator username, so it never names a real operator.
 PUBLIC_OPERATOR = "(patron)"
 
-SIGNING_ATTRIBUTES = ["event_id", "starts_at", "roster", "roster_emails"]
+# What the roster's guard reads: whether the event may take one more patron with an email.
+ROSTER_ATTRIBUTES = ["event_id", "starts_at", "capacity", "roster", "roster_emails"]
+
+# A join is retried when the event changed between its read and its write (a capacity edit,
+# the same email landing, the roster filling while bookings were cancelled): each retry means
+# another write landed, so a few attempts suffice.
+JOIN_ATTEMPTS = 5
 
 
 def email_key(email):
@@ -41,24 +52,99 @@ def email_key(email):
     return email.strip().lower()
 
 
-def _on_roster(event, key):
-    if key in (event.roster_emails or set()):
+def _on_roster(event, key, *, besides=None):
+    """Whether a patron other than `besides` (a patron_id) has this email key."""
+    if besides is None and key in (event.roster_emails or set()):
         return True
     # Other software writes patrons without touching roster_emails: look at the roster too.
-    return any(p.email and email_key(p.email) == key for p in ledger.roster(event))
+    return any(p.email and email_key(p.email) == key and p.patron_id != besides for p in ledger.roster(event))
 
 
-def _read_for_signing(event_id):
-    return selectors.get_event(event_id=event_id, consistent=True, attributes=SIGNING_ATTRIBUTES)
+def active_count(event):
+    """Patrons whose booking is not cancelled: what `capacity` limits."""
+    return sum(1 for patron in ledger.roster(event) if not ledger.is_cancelled(patron))
 
 
-def _refusal(event_id, event, key):
-    """Why this event cannot take this email now, or None."""
+def capacity_of(event):
+    return event.capacity_number
+
+
+def _read_roster(event_id):
+    return selectors.get_event(event_id=event_id, consistent=True, attributes=ROSTER_ATTRIBUTES)
+
+
+def _why_not_join(event, key):
+    """Why the event cannot take a patron with this email key now ("on_roster", "full"), or None."""
+    if key and _on_roster(event, key):
+        return "on_roster"
+    capacity = capacity_of(event)
+    if len(ledger.roster(event)) >= ROSTER_CAP or (capacity is not None and active_count(event) >= capacity):
+        return "full"
+    return None
+
+
+def _join_condition(event, key):
+    """The write's guard: what the read allowed still holds when the write lands.
+
+    The roster only grows (a cancelled patron stays on it), and cancelled ones never come back,
+    so `size(roster) < capacity + cancelled patrons read` keeps the active patrons within the
+    capacity however many adds race, without failing adds that still fit. The capacity is pinned
+    to the value read; `roster_emails` keeps one entry per email.
+    """
+    capacity = capacity_of(event)
+    limit = ROSTER_CAP
+    if capacity is not None:
+        limit = min(limit, capacity + len(ledger.roster(event)) - active_count(event))
+    condition = Event.event_id.exists() & (Event.roster.does_not_exist() | (size(Event.roster) < limit))
+    if key:
+        condition &= ~Event.roster_emails.contains(key)
+    if capacity is None:
+        return condition & Event.capacity.does_not_exist()
+    return condition & (Event.capacity == event.capacity)
+
+
+def _join(*, event_id, patron, entry, refuse):
+    """Append `patron` to the roster (its email to `roster_emails`) and `entry` to the audit, in one
+    UpdateItem under the roster's guard: one entry per email, at most ROSTER_CAP patrons, at most
+    `capacity` patrons not cancelled, also under concurrent joins. Every way onto a roster (the
+    waiver, an admin's Add patron) comes through here.
+
+    refuse(event_id, event, reason) -> the caller's DomainError for the guard's refusals
+    (event None: no such event; reason: "on_roster", "full" or None), or None to go ahead.
+    """
+    key = email_key(patron.email) if patron.email else None
+    actions = [
+        Event.roster.set((Event.roster | []).append([patron])),
+        Event.audit.set((Event.audit | []).append([entry])),
+    ]
+    if key:
+        actions.append(Event.roster_emails.add({key}))
+    for _attempt in range(JOIN_ATTEMPTS):
+        event = _read_roster(event_id)
+        refusal = refuse(event_id, event, None if event is None else _why_not_join(event, key))
+        if refusal:
+            raise refusal
+        try:
+            Event(event_id).update(actions=actions, condition=_join_condition(event, key))
+        except UpdateError as exc:
+            if is_condition_failure(exc):
+                continue  # the event changed since the read: read again and decide again
+            if is_item_too_large(exc):
+                raise EventTooLarge() from exc
+            raise
+        return patron
+    return None
+
+
+def _waiver_refusal(event_id, event, reason):
+    """The guard's refusals in words for patrons."""
     if event is None:
         return EventNotFound(event_id)
-    if _on_roster(event, key):
+    if ledger.is_past(event):
+        return EventIsPast()
+    if reason == "on_roster":
         return AlreadySignedUp()
-    if len(ledger.roster(event)) >= ROSTER_CAP:
+    if reason == "full":
         return RosterFull()
     return None
 
@@ -66,20 +152,13 @@ def _refusal(event_id, event, key):
 def sign_waiver(*, event_id, full_name, email, phone=None):
     """Add a patron who signed the waiver to the event's roster, with a `waiver.signed` audit entry.
 
-    Returns the new Patron. Raises EventNotFound, EventIsPast, AlreadySignedUp, RosterFull or
-    EventTooLarge, having written nothing. Inputs are expected to be validated (events.forms.WaiverForm).
+    Returns the new Patron. Raises EventNotFound, EventIsPast, AlreadySignedUp, RosterFull (the
+    roster cap or the event's capacity) or EventTooLarge, having written nothing. Inputs are
+    expected to be validated (events.forms.WaiverForm).
     """
-    key = email_key(email)
-    event = _read_for_signing(event_id)
-    if event is not None and ledger.is_past(event):
-        raise EventIsPast()
-    refusal = _refusal(event_id, event, key)
-    if refusal:
-        raise refusal
-
     signed_at = clock.now_iso()
     patron = Patron(
-        patron_id="p-" + uuid.uuid4().hex,
+        patron_id=new_patron_id(),
         name=full_name,
         email=email.strip(),
         phone=phone or None,
@@ -92,29 +171,209 @@ def sign_waiver(*, event_id, full_name, email, phone=None):
         patron_id=patron.patron_id,
         detail=f"{full_name} signed the waiver on the public page.",
     )
-    # The condition, not the read above, is what keeps one entry per email under concurrent
-    # signings and the cap under concurrent sign-ups.
-    condition = (
-        Event.event_id.exists()
-        & ~Event.roster_emails.contains(key)
-        & (Event.roster.does_not_exist() | (size(Event.roster) < ROSTER_CAP))
+    joined = _join(event_id=event_id, patron=patron, entry=entry, refuse=_waiver_refusal)
+    if joined is None:
+        raise SigningFailed()
+    return joined
+
+
+def new_patron_id():
+    return "p-" + uuid.uuid4().hex
+
+
+# The roster in the back office (admins). Each write is one UpdateItem with its audit entry;
+# a write to one patron is pinned to that element by `roster[i].patron_id`, so a roster that
+# other software rewrote between the read and the write cannot make it change someone else.
+
+# How often a write to one patron re-reads and retries when the element moved or changed.
+PATRON_WRITE_ATTEMPTS = 3
+
+
+def _operator_refusal(event_id, event, reason):
+    """The guard's refusals in words for operators."""
+    if event is None:
+        return EventNotFound(event_id)
+    if reason == "full":
+        return EventFull(active=active_count(event), capacity=capacity_of(event))
+    return None
+
+
+def _audit(operator, action, patron, detail):
+    return AuditEntry(
+        at=clock.now_iso(), operator=operator.username, action=action, patron_id=patron.patron_id, detail=detail
     )
-    try:
-        Event(event_id).update(
-            actions=[
-                Event.roster.set((Event.roster | []).append([patron])),
-                Event.roster_emails.add({key}),
-                Event.audit.set((Event.audit | []).append([entry])),
-            ],
-            condition=condition,
+
+
+def add_patron(*, operator, event_id, name, email="", phone=""):
+    """Add a walk-up or phone booking to the roster, with a `roster.added` audit entry.
+
+    The same guard as the waiver's: one entry per email, the roster cap and the event's capacity.
+    Raises EventNotFound, EmailOnRoster, EventFull, EventTooLarge or RosterBusy, having written nothing.
+    """
+    patron = Patron(patron_id=new_patron_id(), name=name, email=email or None, phone=phone or None)
+    contact = ", ".join(part for part in (email, phone) if part)
+    entry = _audit(operator, AuditAction.ROSTER_ADDED, patron, f"Added {name}" + (f" ({contact})" if contact else ""))
+
+    def refuse(event_id, event, reason):
+        if reason == "on_roster":
+            return EmailOnRoster(email)
+        return _operator_refusal(event_id, event, reason)
+
+    joined = _join(event_id=event_id, patron=patron, entry=entry, refuse=refuse)
+    if joined is None:
+        raise RosterBusy()
+    return joined
+
+
+def _locate_patron(event, patron_id):
+    """(index in `roster`, Patron) or raise PatronNotFound."""
+    for index, patron in enumerate(ledger.roster(event)):
+        if patron.patron_id == patron_id:
+            return index, patron
+    raise PatronNotFound(patron_id)
+
+
+def _write_patron(*, event_id, patron_id, attributes, plan):
+    """Change one roster element (and append its audit entry) in one UpdateItem pinned to it.
+
+    plan(event, index, patron) -> None (nothing to write) or (actions, condition): the actions
+    include the audit entry; the condition is added to "the event exists and roster[index] is
+    still this patron". Re-reads and plans again when the condition fails. Returns the patron
+    as stored afterwards.
+    """
+    for _attempt in range(PATRON_WRITE_ATTEMPTS):
+        event = selectors.get_event(event_id=event_id, consistent=True, attributes=attributes)
+        if event is None:
+            raise EventNotFound(event_id)
+        index, patron = _locate_patron(event, patron_id)
+        step = plan(event, index, patron)
+        if step is None:
+            return patron
+        actions, condition = step
+        updated = Event(event_id)
+        try:
+            updated.update(
+                actions=actions,
+                condition=Event.event_id.exists() & (Event.roster[index].patron_id == patron_id) & condition,
+            )
+        except UpdateError as exc:
+            if is_condition_failure(exc):
+                continue
+            if is_item_too_large(exc):
+                raise EventTooLarge(
+                    "This event's record is full (DynamoDB's 400 KB item limit); nothing was saved."
+                ) from exc
+            raise
+        return updated.roster[index]
+    raise RosterBusy()
+
+
+def _pinned(attribute, value):
+    """A condition that `attribute` still has the value read (None: still absent)."""
+    return attribute.does_not_exist() if value is None else attribute == value
+
+
+def _audit_append(entry):
+    return Event.audit.set((Event.audit | []).append([entry]))
+
+
+PATRON_LABELS = {"name": "Name", "email": "Email", "phone": "Phone"}
+
+
+def update_patron(*, operator, event_id, patron_id, changes):
+    """Correct a patron's name, email or phone (changes: {field: new value}; "" clears email or phone).
+
+    One entry per email still holds: `roster_emails` is rewritten with the change, pinned to the
+    set read. A change to nothing new writes nothing. Raises EventNotFound, PatronNotFound,
+    EmailOnRoster, EventTooLarge or RosterBusy.
+    """
+
+    def plan(event, index, patron):
+        wanted = {field: value or None for field, value in changes.items()}
+        wanted = {field: value for field, value in wanted.items() if value != getattr(patron, field)}
+        if not wanted:
+            return None
+        element = Event.roster[index]
+        actions, condition = [], Event.event_id.exists()
+        for field, value in wanted.items():
+            attribute = getattr(element, field)
+            actions.append(attribute.remove() if value is None else attribute.set(value))
+        if "email" in wanted:
+            actions_emails, condition = _email_change(event, patron, wanted["email"])
+            actions += actions_emails
+        detail = "; ".join(
+            f"{PATRON_LABELS[field]}: {getattr(patron, field) or '(none)'} → {value or '(none)'}"
+            for field, value in wanted.items()
         )
-    except UpdateError as exc:
-        if is_condition_failure(exc):
-            raise _refusal(event_id, _read_for_signing(event_id), key) or SigningFailed() from exc
-        if is_item_too_large(exc):
-            raise EventTooLarge() from exc
-        raise
-    return patron
+        actions.append(_audit_append(_audit(operator, AuditAction.ROSTER_UPDATED, patron, detail)))
+        return actions, condition
+
+    return _write_patron(event_id=event_id, patron_id=patron_id, attributes=ROSTER_ATTRIBUTES, plan=plan)
+
+
+def _email_change(event, patron, email):
+    """Actions and condition moving `patron`'s email key in `roster_emails` to `email`'s (None: no email)."""
+    new_key = email_key(email) if email else None
+    if new_key and _on_roster(event, new_key, besides=patron.patron_id):
+        raise EmailOnRoster(email)
+    keys = set(event.roster_emails or set())
+    old_key = email_key(patron.email) if patron.email else None
+    if old_key and not _on_roster(event, old_key, besides=patron.patron_id):
+        keys.discard(old_key)
+    if new_key:
+        keys.add(new_key)
+    # ADD and DELETE cannot both touch roster_emails in one UpdateItem: set it whole, pinned to
+    # the set read (a sign-up landing meanwhile fails the pin and the write is planned again).
+    action = Event.roster_emails.set(keys) if keys else Event.roster_emails.remove()
+    condition = _pinned(Event.roster_emails, event.roster_emails or None)
+    return [action], condition
+
+
+def cancel_booking(*, operator, event_id, patron_id, reason):
+    """Mark a booking cancelled (cancelled_at, cancel_reason) with a `roster.cancelled` audit entry.
+
+    The patron stays on the roster and is no longer expected to pay; their payments stay in the
+    ledger (what they paid then shows as overpaid, to refund). Raises EventNotFound,
+    PatronNotFound, AlreadyCancelled or RosterBusy.
+    """
+
+    def plan(event, index, patron):
+        if patron.cancelled_at:
+            raise AlreadyCancelled()
+        at = clock.now_iso()
+        element = Event.roster[index]
+        entry = _audit(operator, AuditAction.ROSTER_CANCELLED, patron, f"Cancelled {patron.name}: {reason}")
+        actions = [element.cancelled_at.set(at), element.cancel_reason.set(reason), _audit_append(entry)]
+        return actions, element.cancelled_at.does_not_exist()
+
+    return _write_patron(event_id=event_id, patron_id=patron_id, attributes=CHECKIN_ATTRIBUTES, plan=plan)
+
+
+CHECKIN_ATTRIBUTES = ["event_id", "roster"]
+
+
+def set_checked_in(*, operator, event_id, patron_id, checked_in):
+    """Check a patron in (checked_in_at, `roster.checked_in`) or undo it (`roster.checked_out`).
+
+    Asking for the state the patron is already in writes nothing (a second tap is harmless).
+    A cancelled booking cannot be checked in; undoing a check-in stays possible. Raises
+    EventNotFound, PatronNotFound, PatronCancelled or RosterBusy.
+    """
+
+    def plan(event, index, patron):
+        if bool(patron.checked_in_at) == checked_in:
+            return None
+        element = Event.roster[index]
+        if checked_in:
+            if patron.cancelled_at:
+                raise PatronCancelled()
+            entry = _audit(operator, AuditAction.ROSTER_CHECKED_IN, patron, f"Checked in {patron.name}")
+            actions = [element.checked_in_at.set(entry.at), _audit_append(entry)]
+            return actions, element.checked_in_at.does_not_exist() & element.cancelled_at.does_not_exist()
+        entry = _audit(operator, AuditAction.ROSTER_CHECKED_OUT, patron, f"Undid the check-in of {patron.name}")
+        return [element.checked_in_at.remove(), _audit_append(entry)], element.checked_in_at.exists()
+
+    return _write_patron(event_id=event_id, patron_id=patron_id, attributes=CHECKIN_ATTRIBUTES, plan=plan)
 
 
 # Creating and editing events (the back office) ------------------------------------------------
@@ -184,10 +443,6 @@ def _set_or_remove(name, value):
     return attribute.remove() if value is None else attribute.set(value)
 
 
-def _active_bookings(event):
-    return sum(1 for patron in ledger.roster(event) if not patron.cancelled_at)
-
-
 def _version_is(version):
     same = Event.version == version
     return (Event.version.does_not_exist() | same) if version == 0 else same
@@ -222,7 +477,7 @@ def update_event(*, operator, event_id, version, **fields):
         condition = Event.event_id.exists() & _version_is(version)
         capacity = fields.get("capacity")
         if capacity is not None and any(change.name == "capacity" for change in changed):
-            active = _active_bookings(event)
+            active = active_count(event)
             if capacity < active:
                 raise CapacityBelowRoster(active)
             # Bookings added after the read above would slip past the check: the roster must not grow meanwhile.
@@ -243,4 +498,4 @@ def update_event(*, operator, event_id, version, **fields):
                 raise _event_write_failed(exc) from exc
             continue  # the event went, its version moved or its roster grew: read again and decide
         return updated
-    raise RosterChanging()
+    raise RosterBusy()

@@ -1,18 +1,21 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from events import ledger, selectors, services
+from events import forms, ledger, selectors, services
 from events.errors import EventNotFound, StaleEvent
-from events.forms import EventCreateForm, EventEditForm
-from events.serializers import event_json
-from scc.api import api_view, ok, parse_json_object
+from events.models import PaymentMethod, RecordKind
+from events.qr import qr_svg
+from events.serializers import event_json, patron_json
+from scc.api import api_view, ok, parse_json_object, validated
 from scc.exceptions import InvalidInput
 from scc.operators import Role
 from scc.permissions import admin_required, staff_required
+from scc.spreadsheet import csv_lines, neutralise
 
 DISPATCH_PAGE_SIZE = 25
 SEARCH_MAX = 200
@@ -51,20 +54,26 @@ def event_detail(request, event_id):
     if event is None:
         raise Http404("No such event.")
     reckoning = ledger.reckon_event(event)
-    voided = ledger.voided_payment_ids(event)
-    patrons = {p.patron_id: p for p in ledger.roster(event)}
-    ledger_rows = [
-        {"record": record, "patron": patrons.get(record.patron_id), "voided": record.payment_id in voided}
-        for record in ledger.payments(event)
-    ]
+    sort = request.GET.get("sort", "")
+    rows = sorted_roster(roster_rows(event, reckoning), sort)
+    waiver_link = selectors.waiver_url(event.event_id)
     context = {
         "event": event,
         "starts_at": ledger.starts_at(event),
         "roster": ledger.roster(event),
-        "ledger_rows": ledger_rows,
-        "balances": reckoning.balances,
+        "roster_rows": rows,
+        "roster_counts": roster_counts(rows),
+        "sort": sort if sort.lstrip("-") in ROSTER_SORTS else "",
+        "sort_links": sort_links(sort),
+        "off_roster": [row for row in reckoning.balances if not row.on_roster],
+        "ledger_rows": ledger_rows(event),
         "totals": reckoning.totals,
         "audit": list(reversed(event.audit or [])),
+        "waiver_url": waiver_link,
+        "waiver_path": reverse("waiver", args=[event.event_id]),
+        "waiver_qr": qr_svg(waiver_link, title=f"QR code of the waiver link for {event.title or event.event_id}")
+        if waiver_link
+        else None,
     }
     return render(request, "events/event_detail.html", context)
 
@@ -77,6 +86,179 @@ def api_event(request, event_id):
     if event is None:
         raise EventNotFound(event_id)
     return ok(event=event_json(event))
+
+
+# The roster API (admins). ------------------------------------------------------------------------
+
+
+@api_view(methods=["POST"], role=Role.ADMIN)
+def api_roster_add(request):
+    data = validated(forms.RosterAddForm, request)
+    patron = services.add_patron(operator=request.operator, **data)
+    return ok(status=201, patron=patron_json(patron))
+
+
+@api_view(methods=["POST"], role=Role.ADMIN)
+def api_roster_update(request):
+    data = validated(forms.RosterUpdateForm, request)
+    patron = services.update_patron(operator=request.operator, **data)
+    return ok(patron=patron_json(patron))
+
+
+@api_view(methods=["POST"], role=Role.ADMIN)
+def api_roster_cancel(request):
+    data = validated(forms.RosterCancelForm, request)
+    patron = services.cancel_booking(operator=request.operator, **data)
+    return ok(patron=patron_json(patron))
+
+
+@api_view(methods=["POST"], role=Role.ADMIN)
+def api_roster_checkin(request):
+    data = validated(forms.RosterCheckinForm, request)
+    patron = services.set_checked_in(operator=request.operator, **data)
+    return ok(patron=patron_json(patron))
+
+
+# The event page's roster and ledger rows. --------------------------------------------------------
+
+
+def roster_rows(event, reckoning):
+    """(patron, balance) per roster patron, in roster order."""
+    return [(patron, reckoning.by_patron[patron.patron_id]) for patron in ledger.roster(event)]
+
+
+def _text_key(value):
+    return (value or "").casefold()
+
+
+# ?sort= on the event page: column -> key of a (patron, balance) row. "-name" sorts descending.
+ROSTER_SORTS = {
+    "name": lambda row: _text_key(row[0].name),
+    "paid": lambda row: row[1].net,
+    "outstanding": lambda row: ledger.ZERO if row[1].outstanding is None else row[1].outstanding,
+    "waiver": lambda row: row[0].waiver_signed_at or "",
+    "checked_in": lambda row: row[0].checked_in_at or "",
+}
+
+
+def sorted_roster(rows, sort):
+    """Rows sorted by a ROSTER_SORTS column (roster order when none); cancelled bookings always last."""
+    key = ROSTER_SORTS.get(sort.lstrip("-"))
+    if key is not None:
+        rows = sorted(rows, key=key, reverse=sort.startswith("-"))
+    return sorted(rows, key=lambda row: bool(row[0].cancelled_at))  # stable: keeps the order within each group
+
+
+def sort_links(sort):
+    """{column: (query for its header link, aria-sort value)}: a second click reverses the order."""
+    links = {}
+    for column in ROSTER_SORTS:
+        if sort == column:
+            links[column] = (f"?sort=-{column}#roster", "ascending")
+        elif sort == f"-{column}":
+            links[column] = (f"?sort={column}#roster", "descending")
+        else:
+            links[column] = (f"?sort={column}#roster", None)
+    return links
+
+
+def roster_counts(rows):
+    active = [patron for patron, _ in rows if not patron.cancelled_at]
+    return {
+        "booked": len(active),
+        "cancelled": len(rows) - len(active),
+        "checked_in": sum(1 for patron in active if patron.checked_in_at),
+        "waivers": sum(1 for patron in active if patron.waiver_signed_at),
+    }
+
+
+def ledger_rows(event):
+    """Each ledger record with its patron, whether it was voided, and what is left of it to refund."""
+    records = ledger.payments(event)
+    voided = ledger.voided_payment_ids(event)
+    patrons = {p.patron_id: p for p in ledger.roster(event)}
+    rows = []
+    for record in records:
+        is_payment = bool(record.payment_id) and record.kind in (None, RecordKind.PAYMENT)
+        left = ledger.left_of(records, record.payment_id) if is_payment else None
+        rows.append(
+            {
+                "record": record,
+                "patron": patrons.get(record.patron_id),
+                "voided": record.payment_id in voided,
+                "left": left,
+                "refunded": None if left is None or record.payment_id in voided else record.amount_money - left,
+            }
+        )
+    return rows
+
+
+# The roster CSV. --------------------------------------------------------------------------------
+
+ROSTER_CSV_HEADER = [
+    "name",
+    "email",
+    "phone",
+    "waiver_signed",
+    "checked_in",
+    "cancelled",
+    "cancel_reason",
+    "paid",
+    "outstanding",
+    "methods",
+    "patron_id",
+]
+
+
+def _methods_by_patron(event):
+    """{patron_id: "card, cash"}: the methods of each patron's payments, in the order first used."""
+    methods = {}
+    for record in ledger.payments(event):
+        if record.method and record.kind in (None, RecordKind.PAYMENT):
+            seen = methods.setdefault(record.patron_id, [])
+            if record.method not in seen:
+                seen.append(record.method)
+    return {pid: ", ".join(PaymentMethod.label_for(m) for m in found) for pid, found in methods.items()}
+
+
+def _money_cell(value):
+    return "" if value is None else format(value, "f")
+
+
+def roster_csv_records(event):
+    """One CSV record per roster patron: times in UTC ISO 8601, money as plain decimals, text neutralised."""
+    reckoning = ledger.reckon_event(event)
+    methods = _methods_by_patron(event)
+    for patron, balance in roster_rows(event, reckoning):
+        yield [
+            neutralise(patron.name),
+            neutralise(patron.email),
+            neutralise(patron.phone),
+            neutralise(patron.waiver_signed_at),
+            neutralise(patron.checked_in_at),
+            neutralise(patron.cancelled_at),
+            neutralise(patron.cancel_reason),
+            _money_cell(balance.net),
+            _money_cell(balance.outstanding),
+            neutralise(methods.get(patron.patron_id, "")),
+            neutralise(patron.patron_id),
+        ]
+
+
+def _safe_filename(event_id):
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in event_id)[:80] or "event"
+
+
+@staff_required
+def roster_csv(request, event_id):
+    event = selectors.get_event(event_id=event_id)
+    if event is None:
+        raise Http404("No such event.")
+    lines = (line.encode() for line in csv_lines(ROSTER_CSV_HEADER, roster_csv_records(event)))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="scc-roster-{_safe_filename(event.event_id)}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # Creating and editing events (the back office) ------------------------------------------------
@@ -96,7 +278,7 @@ def _json_form(form_class, request, **kwargs):
 
 @api_view(methods=["POST"], role=Role.ADMIN)
 def api_events(request):
-    form = _json_form(EventCreateForm, request)
+    form = _json_form(forms.EventCreateForm, request)
     event = services.create_event(
         operator=request.operator, event_id=form.cleaned_data["event_id"], **form.event_values()
     )
@@ -104,7 +286,7 @@ def api_events(request):
 
 
 def _api_event_patch(request, event_id):
-    form = _json_form(EventEditForm, request, partial=True)
+    form = _json_form(forms.EventEditForm, request, partial=True)
     event = services.update_event(
         operator=request.operator, event_id=event_id, version=form.cleaned_data["version"], **form.event_values()
     )
@@ -114,7 +296,7 @@ def _api_event_patch(request, event_id):
 @admin_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_new(request):
-    form = EventCreateForm(request.POST if request.method == "POST" else None)
+    form = forms.EventCreateForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         event = form.submit(services.create_event, operator=request.operator, **form.event_values())
         if event is not None:
@@ -133,12 +315,12 @@ def event_edit(request, event_id):
     if event is None:
         raise Http404("No such event.")
     if request.method != "POST":
-        form = EventEditForm(initial=EventEditForm.initial_for(event))
+        form = forms.EventEditForm(initial=forms.EventEditForm.initial_for(event))
         if not request.operator.is_admin:
             for field in form.fields.values():
                 field.disabled = True
     else:
-        form = EventEditForm(request.POST)
+        form = forms.EventEditForm(request.POST)
         if form.is_valid():
             updated = form.submit(
                 services.update_event,

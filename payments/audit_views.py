@@ -1,8 +1,5 @@
 """The audit trail for staff: /audit/ (a changelist) and /audit.csv (the same rows, streamed)."""
 
-import csv
-import re
-
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +7,7 @@ from django.utils import timezone
 from payments import selectors
 from payments.forms import AuditFilterForm
 from scc.permissions import staff_required
+from scc.spreadsheet import csv_lines, neutralise
 
 CSV_HEADER = [
     "time",
@@ -23,11 +21,8 @@ CSV_HEADER = [
     "payment_id",
     "detail",
     "legacy",
+    "method",
 ]
-# OWASP CSV injection: a spreadsheet treats a cell starting with these as a formula, also after
-# leading spaces or line breaks (which some spreadsheets trim on import).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_LEADING_BLANKS = re.compile(r"[^\S\t\r]*")  # whitespace other than tab and CR, themselves formula prefixes
 
 
 def _page_number(request):
@@ -41,13 +36,6 @@ def audit(request):
     page = selectors.audit_page(filters=form.filters(), page=_page_number(request)) if form.is_valid() else None
     filtered = form.is_valid() and any(form.cleaned_data.values())
     return render(request, "payments/audit.html", {"form": form, "page": page, "filtered": filtered})
-
-
-def neutralise(text):
-    """A text cell a spreadsheet will not run: formula-like values get a leading apostrophe."""
-    text = "" if text is None else str(text)
-    blanks = _LEADING_BLANKS.match(text).end()
-    return "'" + text if text.startswith(FORMULA_PREFIXES, blanks) else text
 
 
 def csv_record(row):
@@ -65,21 +53,12 @@ def csv_record(row):
         neutralise(row.payment_id),
         neutralise(row.detail),
         "yes" if row.legacy else "no",
+        neutralise(row.method),
     ]
 
 
-class _Line:
-    """csv.writer target that hands back each line instead of buffering it."""
-
-    def write(self, value):
-        return value
-
-
 def _csv_lines(filters):
-    writer = csv.writer(_Line())
-    yield writer.writerow(CSV_HEADER)
-    for row in selectors.audit_rows(filters=filters):
-        yield writer.writerow(csv_record(row))
+    return csv_lines(CSV_HEADER, (csv_record(row) for row in selectors.audit_rows(filters=filters)))
 
 
 @staff_required

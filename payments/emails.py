@@ -5,6 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from events import ledger
+from events.models import PaymentMethod
 
 
 def payment_confirmation_context(*, event, record, patron):
@@ -15,6 +16,7 @@ def payment_confirmation_context(*, event, record, patron):
         "location": event.location or "Location to be announced",
         "patron_name": patron.name or "there",
         "amount": record.amount_money,
+        "method": PaymentMethod.label_for(record.method) if record.method else None,
         "payment_id": record.payment_id,
         "reply_to": settings.EMAIL_REPLY_TO,
     }

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from events.amounts import MAX_AMOUNT, parse_amount  # noqa: F401 (the payment API's rule, re-exported)
+from events.models import PaymentMethod
 from payments.selectors import AuditFilters
+from scc.forms import JsonForm, StrictBooleanField
 from scc.vocabulary import AuditAction
 
 MAX_NOTES = 1000
@@ -28,31 +30,6 @@ def parse_payment_id(value):
         raise ValidationError("payment_id must be a UUID.") from None
 
 
-class JsonForm(forms.Form):
-    """A Form fed from a parsed JSON object; string fields refuse non-strings."""
-
-    string_fields = ()
-
-    @classmethod
-    def from_json(cls, data):
-        type_errors = {}
-        for name in cls.string_fields:
-            value = data.get(name)
-            if value is not None and not isinstance(value, str):
-                type_errors[name] = ["Must be a string."]
-        form = cls(data={name: data.get(name) for name in cls.base_fields})
-        form.type_errors = type_errors
-        return form
-
-    def api_errors(self):
-        errors = {name: [str(m) for m in messages] for name, messages in self.errors.items()}
-        errors.update(self.type_errors)
-        return errors
-
-    def is_valid(self):
-        return super().is_valid() and not self.type_errors
-
-
 class AmountField(forms.Field):
     def to_python(self, value):
         if value in (None, ""):
@@ -61,20 +38,50 @@ class AmountField(forms.Field):
 
 
 class PaymentIdField(forms.Field):
+    """A client-chosen UUID. Absent (null) means none; an empty string is refused, never taken for absent."""
+
     def to_python(self, value):
-        if value in (None, ""):
+        if value is None:
             return None
+        if value == "":
+            raise ValidationError("Leave the id out to let the server make one; it cannot be empty.")
         return parse_payment_id(value)
 
 
+class MethodField(forms.ChoiceField):
+    """A PaymentMethod code, or None when absent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=PaymentMethod.choices(), required=False, **kwargs)
+
+    def clean(self, value):
+        if value is None:
+            return None
+        if value == "":
+            raise ValidationError("Choose how the patron paid, or leave method out.")
+        return super().clean(value) or None
+
+
 class PaymentLogForm(JsonForm):
-    string_fields = ("event_id", "patron_id", "notes")
+    string_fields = ("event_id", "patron_id", "notes", "method")
 
     event_id = forms.CharField(max_length=1024)
     patron_id = forms.CharField(max_length=200)
     amount = AmountField()
     notes = forms.CharField(max_length=MAX_NOTES, required=False, strip=False)
     payment_id = PaymentIdField(required=False)
+    method = MethodField()
+
+
+class PaymentRefundForm(JsonForm):
+    string_fields = ("event_id", "payment_id", "reason")
+
+    event_id = forms.CharField(max_length=1024)
+    # Any stored id, not only UUIDs: other software may have written the payment.
+    payment_id = forms.CharField(max_length=200)
+    amount = AmountField()
+    reason = forms.CharField(max_length=MAX_NOTES)
+    refund_id = PaymentIdField(required=False)
 
 
 class PaymentVoidForm(JsonForm):
@@ -131,17 +138,6 @@ def _day_start(day):
     if day is None:
         return None
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-class StrictBooleanField(forms.Field):
-    """JSON true or false (absent means false); "yes", 1 and "false" are refused, not guessed."""
-
-    def to_python(self, value):
-        if value is None:
-            return False
-        if isinstance(value, bool):
-            return value
-        raise ValidationError("Must be true or false.")
 
 
 class PaymentNotifyForm(JsonForm):

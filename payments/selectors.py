@@ -37,6 +37,7 @@ class AuditRow:
     payment_id: str | None
     detail: str
     legacy: bool = False
+    method: str | None = None  # a PaymentMethod code, for payment, void and refund rows that have one
 
     @property
     def needs_attention(self):
@@ -79,16 +80,18 @@ def _patron_matches(row, query):
 
 @dataclass
 class AuditTotals:
-    """The payments among the filtered rows: logged and voided, counted and summed."""
+    """The payments among the filtered rows: logged, voided and refunded, counted and summed."""
 
     payments: int = 0
     paid: Decimal = ZERO
     voids: int = 0
     voided: Decimal = ZERO  # negative, as stored
+    refunds: int = 0
+    refunded: Decimal = ZERO  # negative, as stored
 
     @property
     def net(self):
-        return self.paid + self.voided
+        return self.paid + self.voided + self.refunded
 
     def add(self, row):
         if row.action == AuditAction.PAYMENT_LOGGED:
@@ -97,6 +100,9 @@ class AuditTotals:
         elif row.action == AuditAction.PAYMENT_VOIDED:
             self.voids += 1
             self.voided += row.amount or ZERO
+        elif row.action == AuditAction.PAYMENT_REFUNDED:
+            self.refunds += 1
+            self.refunded += row.amount or ZERO
 
 
 @dataclass
@@ -153,6 +159,7 @@ def event_rows(event):
                 amount=None if amount is None else money(amount),
                 payment_id=entry.payment_id,
                 detail=detail or "",
+                method=record.method if record else None,
             )
         )
     for record in event.payments or []:

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import size
 
 from events import ledger, selectors
 from events.errors import EventNotFound, EventTooLarge
@@ -30,12 +31,13 @@ class LogResult:
     created: bool
 
 
-def _same_payment(record, *, patron_id, amount, notes):
+def _same_payment(record, *, patron_id, amount, notes, method=None):
     return (
         record.kind in (None, RecordKind.PAYMENT)
         and record.patron_id == patron_id
         and record.amount_money == amount
         and (record.notes or "") == (notes or "")
+        and (record.method or None) == (method or None)
     )
 
 
@@ -51,10 +53,10 @@ def _find_payment(event, payment_id):
     return _locate_payment(event, payment_id)[1]
 
 
-def _replay(event, *, payment_id, patron_id, amount, notes):
+def _replay(event, *, payment_id, patron_id, amount, notes, method=None):
     """The answer to a payment_id seen before: the stored payment, or a conflict."""
     record = _find_payment(event, payment_id)
-    if record is None or not _same_payment(record, patron_id=patron_id, amount=amount, notes=notes):
+    if record is None or not _same_payment(record, patron_id=patron_id, amount=amount, notes=notes, method=method):
         raise PaymentConflict(
             "This payment_id was already used for a different payment. Open the form again to log a new one.",
             fields={"payment_id": ["Already used with another body."]},
@@ -72,11 +74,16 @@ ITEM_FULL = (
 )
 
 
-def _append_to_ledger(*, event_id, record, entry):
+def _append_to_ledger(*, event_id, record, entry, ledger_size=None):
     """One UpdateItem: the record, its id in `payment_ids` and its audit entry, all or nothing.
 
-    The updated Event, or None when the condition failed (no such event, or the id is taken).
+    ledger_size: the number of records read, pinned by the condition (the ledger is append-only,
+    so any record landing meanwhile fails it): for writes whose amount depends on the records read.
+    The updated Event, or None when the condition failed (no such event, the id is taken, the ledger grew).
     """
+    condition = Event.event_id.exists() & ~Event.payment_ids.contains(record.payment_id)
+    if ledger_size is not None:
+        condition &= Event.payments.does_not_exist() if ledger_size == 0 else size(Event.payments) == ledger_size
     updated = Event(event_id)
     try:
         updated.update(
@@ -85,7 +92,7 @@ def _append_to_ledger(*, event_id, record, entry):
                 Event.payment_ids.add({record.payment_id}),
                 Event.audit.set((Event.audit | []).append([entry])),
             ],
-            condition=Event.event_id.exists() & ~Event.payment_ids.contains(record.payment_id),
+            condition=condition,
         )
     except UpdateError as exc:
         if is_item_too_large(exc):
@@ -96,7 +103,7 @@ def _append_to_ledger(*, event_id, record, entry):
     return updated
 
 
-def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=None):
+def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=None, method=None):
     """Append a payment to the event's ledger, once per payment_id.
 
     Costs one consistent GetItem (roster, idempotency) and one UpdateItem. The GetItem reads only
@@ -114,7 +121,7 @@ def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=N
         event = selectors.get_event(event_id=event_id, consistent=True)
         if event is None:
             raise EventNotFound(event_id)
-        return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes)
+        return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes, method=method)
 
     at = clock.now_iso()
     record = PaymentRecord(
@@ -126,6 +133,7 @@ def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=N
         notes=notes or "",
         email_sent=False,
         kind=RecordKind.PAYMENT,
+        method=method or None,
     )
     entry = AuditEntry(
         at=at,
@@ -141,7 +149,7 @@ def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=N
         event = selectors.get_event(event_id=event_id, consistent=True)
         if event is None:
             raise EventNotFound(event_id)
-        return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes)
+        return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes, method=method)
     return LogResult(payment=_find_payment(updated, payment_id), totals=ledger.totals(updated), created=True)
 
 
@@ -169,9 +177,10 @@ def _check_voidable(event, payment_id):
             "cannot be voided here.",
             fields={"payment_id": ["Not on this event's ledger."]},
         )
-    if original.is_void:
+    if original.kind not in (None, RecordKind.PAYMENT):
+        kind = RecordKind.label_for(original.kind).lower()
         raise InvalidPayment(
-            "That record is itself a void; a void cannot be voided.", fields={"payment_id": ["Is a void."]}
+            f"That record is itself a {kind}; a {kind} cannot be voided.", fields={"payment_id": [f"Is a {kind}."]}
         )
     if _void_of(event, payment_id) is not None or void_payment_id(event_id=event.event_id, payment_id=payment_id) in (
         event.payment_ids or set()
@@ -180,48 +189,164 @@ def _check_voidable(event, payment_id):
     return original
 
 
+# How often a write whose amount depends on the ledger (a refund, a void) re-reads and retries
+# when another record landed between its read and its write. Each retry means another record
+# landed, so this bounds the wait for a burst of that many concurrent writes on one event.
+LEDGER_ATTEMPTS = 20
+
+LEDGER_BUSY = "The ledger kept changing while saving; nothing was saved. Reload and try again."
+
+
+def _usd(amount):
+    return f"${amount:,.2f}"
+
+
 def void_payment(*, operator, event_id, payment_id, reason):
     """Append a void (a negative record naming the original) and its audit entry; the original stays as it is.
 
-    Costs one consistent GetItem and one conditional UpdateItem.
+    A payment partly refunded is voided for what is left of it (payment - refunds), so the
+    payment, its refunds and its void add up to nothing; a fully refunded one has nothing left to
+    void (409). The write pins the ledger it read. Costs one consistent GetItem and one
+    conditional UpdateItem (more only when other records land meanwhile).
     """
-    event = selectors.get_event(event_id=event_id, consistent=True)
-    if event is None:
-        raise EventNotFound(event_id)
-    original = _check_voidable(event, payment_id)
-    void_id = void_payment_id(event_id=event_id, payment_id=payment_id)
-    at = clock.now_iso()
-    amount = -original.amount_money
-    record = PaymentRecord(
-        payment_id=void_id,
-        timestamp=at,
-        operator=operator.username,
-        patron_id=original.patron_id,
-        amount=amount,
-        notes=reason,
-        email_sent=False,
-        kind=RecordKind.VOID,
-        voids=payment_id,
-    )
-    entry = AuditEntry(
-        at=at,
-        operator=operator.username,
-        action=AuditAction.PAYMENT_VOIDED,
-        payment_id=void_id,
-        patron_id=original.patron_id,
-        amount=amount,
-        detail=f"Voids {payment_id}: {reason}",
-    )
-    # The original needs no guard: the ledger is append-only, it cannot go away.
-    updated = _append_to_ledger(event_id=event_id, record=record, entry=entry)
-    if updated is None:
-        # Lost a race: another void of the same payment landed first (or the event went away).
+    for _attempt in range(LEDGER_ATTEMPTS):
         event = selectors.get_event(event_id=event_id, consistent=True)
         if event is None:
             raise EventNotFound(event_id)
-        _check_voidable(event, payment_id)
-        raise PaymentConflict("The event changed while voiding; nothing was saved. Reload and try again.")
-    return LogResult(payment=_find_payment(updated, void_id), totals=ledger.totals(updated), created=True)
+        original = _check_voidable(event, payment_id)
+        records = ledger.payments(event)
+        left = ledger.left_of(records, payment_id)
+        refunded = original.amount_money - left
+        if left <= 0:
+            raise PaymentConflict(
+                "That payment was refunded in full: there is nothing left to void.",
+                fields={"payment_id": ["Refunded in full."]},
+            )
+        void_id = void_payment_id(event_id=event_id, payment_id=payment_id)
+        at = clock.now_iso()
+        record = PaymentRecord(
+            payment_id=void_id,
+            timestamp=at,
+            operator=operator.username,
+            patron_id=original.patron_id,
+            amount=-left,
+            notes=reason,
+            email_sent=False,
+            kind=RecordKind.VOID,
+            voids=payment_id,
+            method=original.method,
+        )
+        what = f"Voids {payment_id}" + (f" (what was left after {_usd(refunded)} refunded)" if refunded else "")
+        entry = AuditEntry(
+            at=at,
+            operator=operator.username,
+            action=AuditAction.PAYMENT_VOIDED,
+            payment_id=void_id,
+            patron_id=original.patron_id,
+            amount=-left,
+            detail=f"{what}: {reason}",
+        )
+        updated = _append_to_ledger(event_id=event_id, record=record, entry=entry, ledger_size=len(records))
+        if updated is None:
+            continue  # a record landed meanwhile (maybe another void of it): read again and decide again
+        return LogResult(payment=_find_payment(updated, void_id), totals=ledger.totals(updated), created=True)
+    raise PaymentConflict(LEDGER_BUSY)
+
+
+def _check_refundable(event, payment_id):
+    """The payment to refund, or raise: 404 unknown, 400 not a payment, 409 voided."""
+    original = _find_payment(event, payment_id)
+    if original is None:
+        raise PaymentNotFound(
+            f"No payment with id {payment_id!r} on this event. Legacy records have no payment id and "
+            "cannot be refunded here.",
+            fields={"payment_id": ["Not on this event's ledger."]},
+        )
+    if original.kind not in (None, RecordKind.PAYMENT):
+        raise InvalidPayment(
+            f"That record is a {RecordKind.label_for(original.kind).lower()}, not a payment: only payments "
+            "can be refunded.",
+            fields={"payment_id": ["Not a payment."]},
+        )
+    if payment_id in ledger.voided_payment_ids(event):
+        raise PaymentConflict(
+            "That payment was voided: a voided payment cannot be refunded.", fields={"payment_id": ["Voided."]}
+        )
+    return original
+
+
+def _refund_replay(event, *, refund_id, payment_id, amount, reason):
+    """The answer to a refund_id seen before: the stored refund, or a conflict."""
+    record = _find_payment(event, refund_id)
+    same = (
+        record is not None
+        and record.kind == RecordKind.REFUND
+        and record.refunds == payment_id
+        and record.amount_money == -amount
+        and (record.notes or "") == reason
+    )
+    if not same:
+        raise PaymentConflict(
+            "This refund_id was already used for a different record. Open the refund form again to make a new one.",
+            fields={"refund_id": ["Already used with another body."]},
+        )
+    return LogResult(payment=record, totals=ledger.totals(event), created=False)
+
+
+def refund_payment(*, operator, event_id, payment_id, amount, reason, refund_id=None):
+    """Give back part or all of what is left of a payment: a negative record of kind `refund` naming
+    it (`refunds`), its id in `payment_ids` and a `payment.refunded` audit entry, in one UpdateItem.
+
+    What is left (payment - its refunds) is computed from the ledger read, and the write pins that
+    ledger's size: concurrent refunds of one payment can never add up to more than it. Idempotent on
+    refund_id (server-made when absent). Raises EventNotFound, PaymentNotFound, InvalidPayment
+    (not a payment), PaymentConflict (more than is left, voided, refund_id reused, ledger busy) or
+    EventTooLarge.
+    """
+    refund_id = refund_id or str(uuid.uuid4())
+    for _attempt in range(LEDGER_ATTEMPTS):
+        event = selectors.get_event(event_id=event_id, consistent=True)
+        if event is None:
+            raise EventNotFound(event_id)
+        if refund_id in (event.payment_ids or set()):
+            return _refund_replay(event, refund_id=refund_id, payment_id=payment_id, amount=amount, reason=reason)
+        original = _check_refundable(event, payment_id)
+        records = ledger.payments(event)
+        left = ledger.left_of(records, payment_id)
+        if amount > left:
+            message = (
+                "Nothing is left of that payment to refund."
+                if left <= 0
+                else f"That is more than is left of the payment: at most {_usd(left)} can be refunded."
+            )
+            raise PaymentConflict(message, fields={"amount": [f"At most {left}."]}, data={"left": str(left)})
+        at = clock.now_iso()
+        record = PaymentRecord(
+            payment_id=refund_id,
+            timestamp=at,
+            operator=operator.username,
+            patron_id=original.patron_id,
+            amount=-amount,
+            notes=reason,
+            email_sent=False,
+            kind=RecordKind.REFUND,
+            refunds=payment_id,
+            method=original.method,
+        )
+        entry = AuditEntry(
+            at=at,
+            operator=operator.username,
+            action=AuditAction.PAYMENT_REFUNDED,
+            payment_id=refund_id,
+            patron_id=original.patron_id,
+            amount=-amount,
+            detail=f"Refunds {payment_id}: {reason}",
+        )
+        updated = _append_to_ledger(event_id=event_id, record=record, entry=entry, ledger_size=len(records))
+        if updated is None:
+            continue  # a record landed meanwhile (maybe this very refund_id): read again and decide again
+        return LogResult(payment=_find_payment(updated, refund_id), totals=ledger.totals(updated), created=True)
+    raise PaymentConflict(LEDGER_BUSY)
 
 
 @dataclass(frozen=True)
@@ -241,8 +366,9 @@ def _notify_recipient(event, record, payment_id):
             f"No payment with id {payment_id!r} on this event. Payments recorded by the old system have no "
             "payment id and no patron, so they cannot be emailed."
         )
-    if record.is_void:
-        raise InvalidPayment("This record is a void, not a payment: there is nothing to confirm.")
+    if record.kind not in (None, RecordKind.PAYMENT):
+        kind = RecordKind.label_for(record.kind).lower()
+        raise InvalidPayment(f"This record is a {kind}, not a payment: there is nothing to confirm.")
     if payment_id in ledger.voided_payment_ids(event):
         raise InvalidPayment("This payment was voided: no confirmation is sent for it.")
     if not record.patron_id:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("audit/", audit_views.audit, name="audit"),
     path("audit.csv", audit_views.audit_csv, name="audit-csv"),
     path("api/payment-notify", views.payment_notify, name="api-payment-notify"),
+    path("api/payment-refund", views.payment_refund, name="api-payment-refund"),
 ]

@@ -2,22 +2,14 @@
 
 from events.serializers import payment_json
 from payments import services
-from payments.forms import PaymentLogForm, PaymentNotifyForm, PaymentVoidForm
-from scc.api import api_view, ok, parse_json_object
-from scc.exceptions import InvalidInput
+from payments.forms import PaymentLogForm, PaymentNotifyForm, PaymentRefundForm, PaymentVoidForm
+from scc.api import api_view, ok, validated
 from scc.operators import Role
-
-
-def _validated(form_class, request):
-    form = form_class.from_json(parse_json_object(request))
-    if not form.is_valid():
-        raise InvalidInput("Some fields are not valid.", fields=form.api_errors())
-    return form.cleaned_data
 
 
 @api_view(methods=["POST"], role=Role.ADMIN)
 def payment_log(request):
-    data = _validated(PaymentLogForm, request)
+    data = validated(PaymentLogForm, request)
     result = services.log_payment(operator=request.operator, **data)
     return ok(
         status=201 if result.created else 200,
@@ -28,13 +20,24 @@ def payment_log(request):
 
 @api_view(methods=["POST"], role=Role.ADMIN)
 def payment_void(request):
-    data = _validated(PaymentVoidForm, request)
+    data = validated(PaymentVoidForm, request)
     result = services.void_payment(operator=request.operator, **data)
     return ok(status=201, payment=payment_json(result.payment), totals=result.totals.as_json())
 
 
 @api_view(methods=["POST"], role=Role.ADMIN)
 def payment_notify(request):
-    data = _validated(PaymentNotifyForm, request)
+    data = validated(PaymentNotifyForm, request)
     result = services.notify_payment(operator=request.operator, **data)
     return ok(email_sent=True, to=result.to, payment=payment_json(result.payment))
+
+
+@api_view(methods=["POST"], role=Role.ADMIN)
+def payment_refund(request):
+    data = validated(PaymentRefundForm, request)
+    result = services.refund_payment(operator=request.operator, **data)
+    return ok(
+        status=201 if result.created else 200,
+        payment=payment_json(result.payment),
+        totals=result.totals.as_json(),
+    )

@@ -47,6 +47,14 @@ def parse_json_object(request, *, max_bytes=MAX_BODY_BYTES):
     return data
 
 
+def validated(form_class, request):
+    """The request's JSON body cleaned by a scc.forms.JsonForm, or InvalidInput with its field messages."""
+    form = form_class.from_json(parse_json_object(request))
+    if not form.is_valid():
+        raise InvalidInput("Some fields are not valid.", fields=form.api_errors())
+    return form.cleaned_data
+
+
 def _check_text(value):
     if isinstance(value, str):
         value.encode("utf-8")

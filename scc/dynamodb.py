@@ -12,6 +12,7 @@ what changed, when a PynamoDB upgrade moves any of it.
 """
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -160,14 +161,22 @@ def _wait_until_active(model, *, timeout=300):
         time.sleep(0.1)
 
 
-def is_reachable():
-    from scc.operators import Operator
+def unreachable_tables():
+    """Names of the tables the app needs that DescribeTable does not show usable (for /healthz).
 
+    Asked in parallel: an outage costs one retry budget of time, not one per table.
+    """
+    by_name = {model.Meta.table_name: model for model in configured_models()}  # several models may share a table
+    with ThreadPoolExecutor(max_workers=len(by_name)) as pool:
+        usable = dict(zip(by_name, pool.map(_is_usable, by_name.values()), strict=True))
+    return [name for name, ok in usable.items() if not ok]
+
+
+def _is_usable(model):
     try:
-        Operator.describe_table()
+        return model.describe_table()["TableStatus"] in ("ACTIVE", "UPDATING")
     except Exception:
         return False
-    return True
 
 
 def is_condition_failure(exc):

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from scc import errors
 from scc.exceptions import DomainError
@@ -38,3 +39,48 @@ class LoginForm(ServiceForm):
     password = forms.CharField(
         max_length=256, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+class JsonForm(forms.Form):
+    """A Form fed from a parsed JSON object (scc.api.validated); string fields refuse non-strings."""
+
+    string_fields = ()
+
+    @classmethod
+    def from_json(cls, data):
+        type_errors = {}
+        for name in cls.string_fields:
+            value = data.get(name)
+            if value is not None and not isinstance(value, str):
+                type_errors[name] = ["Must be a string."]
+        form = cls(data={name: data.get(name) for name in cls.base_fields})
+        form.type_errors = type_errors
+        return form
+
+    def api_errors(self):
+        errors = {name: [str(m) for m in messages] for name, messages in self.errors.items()}
+        errors.update(self.type_errors)
+        return errors
+
+    def is_valid(self):
+        return super().is_valid() and not self.type_errors
+
+
+class StrictBooleanField(forms.Field):
+    """JSON true or false (absent means false); "yes", 1 and "false" are refused, not guessed."""
+
+    def to_python(self, value):
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        raise ValidationError("Must be true or false.")
+
+
+class RequiredBooleanField(StrictBooleanField):
+    """JSON true or false, and it must be given."""
+
+    def to_python(self, value):
+        if value is None:
+            raise ValidationError("Must be true or false.")
+        return super().to_python(value)

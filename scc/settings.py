@@ -38,17 +38,16 @@ if not DEBUG:
     ALLOWED_HOSTS.append(f".lambda-url.{env('AWS_REGION', 'us-east-1')}.on.aws")
 CSRF_TRUSTED_ORIGINS = env_list("SCC_CSRF_TRUSTED_ORIGINS")
 
+# The site's address as patrons reach it (e.g. https://dispatch.example.com): full links such as
+# the waiver's are built from it, never from the Host header (behind CloudFront that is the Lambda's).
+PUBLIC_URL = env("SCC_PUBLIC_URL").rstrip("/")
+if PUBLIC_URL and not re.fullmatch(r"https?://[^/?#\s]+", PUBLIC_URL):
+    raise ImproperlyConfigured("SCC_PUBLIC_URL must be an origin such as https://dispatch.example.com (no path).")
+
 # "/_staging" for the staging slot; every URL the app makes carries it.
 URL_PREFIX = env("SCC_URL_PREFIX").rstrip("/")
 if URL_PREFIX and not URL_PREFIX.startswith("/"):
     raise ImproperlyConfigured("SCC_URL_PREFIX must start with '/', e.g. /_staging.")
-
-# The viewer-facing origin (CloudFront), e.g. https://dispatch.example.com: absolute links
-# handed to patrons (the waiver link) are built from it, never from the Host header, which
-# behind CloudFront is the Function URL's.
-PUBLIC_URL = env("SCC_PUBLIC_URL").rstrip("/")
-if PUBLIC_URL and not re.fullmatch(r"https?://[^/?#\s]+", PUBLIC_URL):
-    raise ImproperlyConfigured("SCC_PUBLIC_URL must be an origin such as https://dispatch.example.com (no path).")
 
 INSTALLED_APPS = [
     "django.contrib.messages",
@@ -231,3 +230,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("SCC_LOG_LEVEL", "INFO")},
     "loggers": {"pynamodb": {"level": "WARNING"}, "botocore": {"level": "WARNING"}},
 }
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+    # Keep the Lambda runtime's log handler: it writes each record, traceback included, as one
+    # CloudWatch event with its level and request id. A stream handler's output becomes one event
+    # per line, and `make logs` could not show an error whole. So on Lambda only levels are set.
+    LOGGING = {
+        "version": 1,
+        "incremental": True,
+        "root": {"level": LOGGING["root"]["level"]},
+        "loggers": LOGGING["loggers"],
+    }
+
+
+def _baked_version(path):
+    """The commit `make package` stamped into the zip (deploy/stamp_version.py); "dev" in a checkout."""
+    try:
+        version = path.read_text().strip()
+    except OSError:
+        return "dev"
+    return version if re.fullmatch(r"[0-9a-f]{7,40}(-dirty)?", version) else "unknown"
+
+
+# Reported by /healthz so a smoke check can tell which commit answers. Not read from git at run time.
+VERSION = _baked_version(BASE_DIR / "scc" / "VERSION")

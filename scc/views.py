@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from scc import authentication, clock
 from scc.api import api_view, ok, parse_json_object
-from scc.dynamodb import is_reachable
+from scc.dynamodb import unreachable_tables
 from scc.errors import error_response
 from scc.exceptions import InvalidInput
 from scc.forms import LoginForm
@@ -62,6 +62,10 @@ def api_login(request):
 
 @never_cache
 def healthz(request):
-    if is_reachable():
-        return ok()
-    return error_response(503, "DynamoDB is unreachable.")
+    # `version` is the commit baked in at packaging: the smoke check compares it with the one just deployed.
+    failing = unreachable_tables()
+    if failing:
+        return error_response(
+            503, f"DynamoDB table unreachable: {', '.join(failing)}.", tables=failing, version=settings.VERSION
+        )
+    return ok(version=settings.VERSION)

@@ -1,4 +1,4 @@
-"""Lambda Function URL (payload 2.0) events and a subprocess running the real Zappa handler."""
+"""Lambda Function URL (payload 2.0) events and a subprocess running the deployed entry point (and Zappa's)."""
 
 import base64
 import json

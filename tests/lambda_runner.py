@@ -1,4 +1,4 @@
-"""Run Lambda events through the real Zappa handler, one stage per process.
+"""Run Lambda events through the entry point (scc.lambda_entry) or Zappa's own handler, one stage per process.
 
 Usage: python tests/lambda_runner.py SETTINGS_DIR < events.jsonl
 SETTINGS_DIR holds the stage's zappa_settings.py (`zappa save-python-settings-file`).

@@ -225,6 +225,7 @@ def test_csv_rows_equal_the_page_rows(staff_client, trail, query):
         "payment_id",
         "detail",
         "legacy",
+        "method",
     ]
     from_page = sorted(
         (

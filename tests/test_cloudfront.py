@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from moto import mock_aws
 
-from scc import cloudfront
+from deploy import cloudfront
 
 LAMBDA_URL = "https://prodfunctionurlid0123456789abcdef.lambda-url.us-west-2.on.aws/"
 STAGING_URL = "https://stagingfunctionurlid0123456789abcd.lambda-url.us-west-2.on.aws/"

@@ -205,15 +205,20 @@ def test_the_demo_data_shows_every_state_of_a_card(admin_client, tables):
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())  # idempotent: nothing doubles
     html = admin_client.get("/?show=all").content.decode()
-    assert len(re.findall(r"<article class=", html)) == 9
+    assert len(re.findall(r"<article class=", html)) == 10
     assert "Overpaid $15.00" in html and "Free trip" in html and "No price set" in html
     assert 'class="settled">$0.00<' in html and 'class="owing">$180.00<' in html  # paid up; Sunset Cruise owes
     assert listed(admin_client.get("/?show=past")) == ["demo-fishing-charter", "demo-past-paid"]
-    assert listed(admin_client.get("/?show=owing")) == [
-        "demo-sunset-cruise",
-        "demo-whale-watch",
-        "demo-fishing-charter",
-    ]
+    owing = ["demo-dock-day", "demo-sunset-cruise", "demo-whale-watch", "demo-fishing-charter"]
+    assert listed(admin_client.get("/?show=owing")) == owing
+
+
+def test_cards_count_bookings_not_cancelled_against_the_capacity(admin_client, raw_table):
+    roster = [patron("p1", "Ada"), patron("p2", "Grace"), patron("p3", "Alan", cancelled_at="2026-11-02T00:00Z")]
+    raw_table.put(event_item("ev-1", roster=roster, capacity={"N": "8"}))
+    html = admin_client.get("/").content.decode()
+    assert '<dt>Booked</dt><dd data-field="roster-count">2<span class="muted"> of 8</span>' in html
+    assert 'data-field="expected">$90.00<' in html  # the cancelled booking is not expected to pay
 
 
 def test_an_event_deleted_between_the_list_and_its_card_drops_out(admin_client, seeded, tables):

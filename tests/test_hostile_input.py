@@ -24,6 +24,9 @@ EXAMPLES = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+# The back office's endpoints share their validation with the ones above: fewer examples each.
+BACK_OFFICE_EXAMPLES = settings(EXAMPLES, max_examples=100)
+
 PID_EMAIL = str(uuid.UUID(int=1))  # Ada's payment: she has an email
 PID_NO_EMAIL = str(uuid.UUID(int=2))  # Grace's payment: no email on the roster
 KNOWN_PIDS = [PID_EMAIL, PID_NO_EMAIL, str(uuid.UUID(int=3))]
@@ -171,6 +174,55 @@ def test_payment_notify(admin_user, raw_table, body):
 )
 def test_payment_void(admin_user, raw_table, body):
     post_api(admin_user, raw_table, "/api/payment-void", body)
+
+
+@BACK_OFFICE_EXAMPLES
+@given(
+    body=json_bodies(
+        {
+            "event_id": event_ids,
+            "payment_id": st.sampled_from([*KNOWN_PIDS, "legacy", ""]),
+            "amount": amounts,
+            "reason": st.one_of(unicode_text, st.just("left early")),
+            "refund_id": st.one_of(st.sampled_from(KNOWN_PIDS), st.uuids().map(str), st.just("")),
+        }
+    )
+)
+def test_payment_refund(admin_user, raw_table, body):
+    post_api(admin_user, raw_table, "/api/payment-refund", body)
+
+
+patron_ids = st.sampled_from(["p1", "p2", "ghost", ""])
+emails = st.sampled_from(["new@example.com", "ADA@example.com", "not-an-email", "", "a@b.c"])
+phones = st.sampled_from(["+1 206 555 0100", "12", "", "(206) 555-0100"])
+
+
+@BACK_OFFICE_EXAMPLES
+@given(body=json_bodies({"event_id": event_ids, "name": unicode_text, "email": emails, "phone": phones}))
+def test_roster_add(admin_user, raw_table, body):
+    post_api(admin_user, raw_table, "/api/roster-add", body)
+
+
+@BACK_OFFICE_EXAMPLES
+@given(
+    body=json_bodies(
+        {"event_id": event_ids, "patron_id": patron_ids, "name": unicode_text, "email": emails, "phone": phones}
+    )
+)
+def test_roster_update(admin_user, raw_table, body):
+    post_api(admin_user, raw_table, "/api/roster-update", body)
+
+
+@BACK_OFFICE_EXAMPLES
+@given(body=json_bodies({"event_id": event_ids, "patron_id": patron_ids, "reason": unicode_text}))
+def test_roster_cancel(admin_user, raw_table, body):
+    post_api(admin_user, raw_table, "/api/roster-cancel", body)
+
+
+@BACK_OFFICE_EXAMPLES
+@given(body=json_bodies({"event_id": event_ids, "patron_id": patron_ids, "checked_in": st.booleans()}))
+def test_roster_checkin(admin_user, raw_table, body):
+    post_api(admin_user, raw_table, "/api/roster-checkin", body)
 
 
 def assert_operators_untouched_but_counters(before, after, status):

@@ -1,10 +1,13 @@
-"""The deployed entry point: Function URL (payload 2.0) events through Zappa's real handler, against dynalite.
+"""The deployed entry point (scc.lambda_entry): Function URL (payload 2.0) events, against dynalite.
 
-One handler subprocess per stage (LambdaHandler is a per-process singleton), with
+The entry point answers Function URL events itself and hands every other event to Zappa's real
+handler; the tests compare its answers with Zappa's. One handler subprocess per stage (Django's
+settings and Zappa's LambdaHandler are per process), with
 the environment zappa_settings.json gives that stage plus the secrets and
 deployment values an operator sets on the function.
 """
 
+import base64
 import json
 import re
 import uuid
@@ -97,7 +100,7 @@ def api_token(stage):
 def test_healthz(stage):
     response = Browser(stage).request("GET", f"{stage.prefix}/healthz")
     assert response["statusCode"] == 200
-    assert json.loads(body_text(response)) == {"ok": True}
+    assert json.loads(body_text(response)) == {"ok": True, "version": "dev"}
 
 
 def test_plain_http_is_redirected_except_healthz(stage):
@@ -163,7 +166,7 @@ def test_each_cookie_reaches_the_browser_once(stage):
     assert cookie_names(page) == [f"scc_csrftoken{suffix}"]
     _, response = sign_in(stage)
     assert cookie_names(response) == [f"scc_session{suffix}"]
-    # Zappa's own handler sends each one twice: the reason for scc.lambda_entry.
+    # Zappa's own handler sends each one twice (scc.lambda_http sends it once).
     raw = stage.call(function_url_event("GET", f"{stage.prefix}/login/"), entry="zappa")
     first, second = (cookie.strip() for cookie in raw["cookies"])
     assert first == second and first.startswith(f"scc_csrftoken{suffix}=")
@@ -208,3 +211,96 @@ def test_each_stage_serves_only_its_own_paths(stage):
         assert bare["statusCode"] == 302 and bare["headers"]["Location"] == "/_staging/"
     else:
         assert bare["statusCode"] == 404
+
+
+def _comparable(response):
+    """A response with what differs on every request (CSRF tokens, the cookies carrying them, Expires) masked."""
+    body = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1-", body_text(response))
+    cookies = sorted(re.sub(r"=[^;]*;", "=-;", cookie.strip(), count=1) for cookie in response.get("cookies") or [])
+    return {
+        "statusCode": response["statusCode"],
+        # Expires is "now" (never_cache): two calls may fall in different seconds.
+        "headers": {name: "-" if name == "Expires" else value for name, value in response["headers"].items()},
+        "cookies": sorted(set(cookies)),  # Zappa sends each twice
+        "body": body,
+        "isBase64Encoded": response["isBase64Encoded"],
+    }
+
+
+def test_function_url_requests_are_answered_as_zappas_handler_answers_them(stage):
+    # scc.lambda_entry translates Function URL events itself (scc/lambda_http.py) instead of importing
+    # Zappa's handler for them: for the same events, the same answers.
+    p = stage.prefix
+    login = json.dumps({"username": "u" * 300, "password": "p"})  # refused before any database read or hash
+    events = [
+        function_url_event("GET", f"{p}/healthz"),
+        function_url_event("GET", f"{p}/login/", query="next=%2Fevents%2F"),
+        function_url_event("GET", f"{p}/login/", headers={"x-forwarded-proto": "http", "x-forwarded-port": "80"}),
+        function_url_event("GET", f"{p}/static/css/scc.css"),
+        function_url_event("GET", f"{p}/static/favicon.svg"),
+        function_url_event("GET", f"{p}/no-such-page/"),
+        function_url_event("GET", f"{p}/api/events/{EVENT_ID}"),
+        function_url_event("POST", f"{p}/api/login", headers={"content-type": "application/json"}, body=login),
+        {
+            **function_url_event("POST", f"{p}/api/login", headers={"content-type": "application/json"}),
+            "body": base64.b64encode(login.encode()).decode(),
+            "isBase64Encoded": True,
+        },
+        function_url_event("POST", f"{p}/logout/", headers={"origin": "https://evil.test"}, body=""),
+    ]
+    statuses = []
+    for event in events:
+        ours, zappas = stage.call(event), stage.call(event, entry="zappa")
+        assert _comparable(ours) == _comparable(zappas), event["rawPath"]
+        statuses.append(ours["statusCode"])
+    assert statuses == [200, 200, 301, 200, 200, 404, 401, 400, 400, 403]
+    assert "At most 256 characters." in body_text(stage.call(events[-2]))  # the base64 body was decoded
+
+
+def test_keep_warm_and_manage_events_go_to_zappas_handler(stage):
+    keep_warm = {
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "resources": [
+            "arn:aws:events:us-west-2:123456789012:rule/scc-dispatch-zappa-keep-warm-handler.keep_warm_callback"
+        ],
+    }
+    assert stage.call(keep_warm) is None
+    assert stage.call({"manage": "check"}) == {}  # what `zappa manage STAGE check` sends
+    assert "System check identified no issues" in stage.log_path.read_text()
+    assert Browser(stage).request("GET", f"{stage.prefix}/healthz")["statusCode"] == 200
+
+
+def test_each_request_logs_the_access_line_zappa_tail_http_shows(stage):
+    from zappa.cli import ZappaCLI
+
+    path = f"{stage.prefix}/login/"
+    Browser(stage).request("GET", path, query="from=log-test")
+    lines = [line for line in stage.log_path.read_text().splitlines() if f"GET {path}?from=log-test" in line]
+    assert len(lines) == 1, lines
+    assert ZappaCLI().is_http_log_entry(lines[0])
+    assert re.search(
+        r'^203\.0\.113\.9 - - \[.+\] "GET \S+ HTTP/1\.1" 200 \d+ "" "Mozilla/5\.0 \(test\)" \d+/\d+$', lines[0]
+    )
+
+
+@pytest.mark.parametrize(
+    ("headers", "base64_expected"),
+    [
+        ([("Content-Type", "image/png")], True),
+        ([("Content-Type", "text/css"), ("Content-Encoding", "gzip")], True),
+        ([("Content-Type", "application/json")], False),
+        ([("Content-Type", "image/svg+xml")], False),
+    ],
+)
+def test_binary_bodies_go_back_base64_encoded_as_with_zappa(headers, base64_expected):
+    from zappa.utilities import DEFAULT_TEXT_MIMETYPES
+
+    from scc.lambda_http import TEXT_TYPES, function_url_response
+
+    assert TEXT_TYPES == DEFAULT_TEXT_MIMETYPES
+    body = b"\x89PNG\r\n\x1a\n\x00" if base64_expected else "<svg>é</svg>".encode()
+    response = function_url_response(200, [*headers, ("Set-Cookie", " a=1; Path=/")], body)
+    assert response["isBase64Encoded"] is base64_expected
+    assert response["body"] == (base64.b64encode(body).decode() if base64_expected else "<svg>é</svg>")
+    assert response["cookies"] == ["a=1; Path=/"]

@@ -125,7 +125,10 @@ patron_ids = st.sampled_from([None, "p1", "p2", "p3", "stranger"])
 
 @st.composite
 def raw_items(draw):
-    roster = [patron(pid, f"Name {pid}") for pid in draw(st.lists(st.sampled_from(["p1", "p2", "p3"]), unique=True))]
+    roster = [
+        patron(pid, f"Name {pid}", **({"cancelled_at": "2026-11-01T10:00:00.000+00:00"} if draw(st.booleans()) else {}))
+        for pid in draw(st.lists(st.sampled_from(["p1", "p2", "p3"]), unique=True))
+    ]
     records = []
     for patron_id, kind, amount in draw(st.lists(st.tuples(patron_ids, kinds, amounts), max_size=12)):
         fields = {"amount": {"N": str(amount)}}
@@ -149,4 +152,75 @@ def test_both_reads_agree_and_the_rows_add_up_to_the_totals(item):
     assert selectors.reckon_raw(item).balances == rows
     if reckoning.totals.expected is not None:
         roster_rows = rows[: len(item["roster"]["L"])]
+        assert all(row.on_roster for row in roster_rows) and not any(row.on_roster for row in rows[len(roster_rows) :])
         assert sum((row.expected for row in roster_rows), D("0")) == reckoning.totals.expected
+        # The roster's outstanding, less what records without a roster patron paid, is the event's.
+        roster_outstanding = sum((row.outstanding for row in roster_rows), D("0"))
+        assert roster_outstanding - reckoning.off_roster_paid == reckoning.totals.outstanding
+
+
+CANCELLED = {"cancelled_at": "2026-11-02T10:00:00.000+00:00", "cancel_reason": "sick"}
+
+
+def test_cancelled_patrons_are_not_expected_to_pay_and_their_payments_show_as_overpaid():
+    item = event_item(
+        price="45",
+        roster=[patron("p1", "Ada"), patron("p2", "Grace", **CANCELLED), patron("p3", "Alan")],
+        payments=[payment_record("a", "p1", "45"), payment_record("b", "p2", "45"), payment_record("c", "p3", "20")],
+    )
+    for totals in totals_both_ways(item):
+        assert totals.as_json() == {"paid": "110.00", "expected": "90.00", "outstanding": "-20.00"}
+    ada, grace, alan = ledger.reckon_event(model_of(item)).balances
+    assert (ada.expected, ada.outstanding, ada.owed, ada.overpaid, ada.cancelled) == (
+        D("45.00"),
+        D("0.00"),
+        D("0.00"),
+        None,
+        False,
+    )
+    assert (grace.expected, grace.outstanding, grace.owed, grace.overpaid, grace.cancelled) == (
+        D("0.00"),
+        D("-45.00"),
+        D("0.00"),
+        D("45.00"),
+        True,
+    )
+    assert (alan.owed, alan.overpaid) == (D("25.00"), None)
+
+
+def test_without_a_price_nobody_owes_anything_known():
+    item = event_item(price=None, roster=[patron("p1", "Ada", **CANCELLED)], payments=[payment_record("a", "p1", "5")])
+    (ada,) = ledger.reckon_event(model_of(item)).balances
+    assert (ada.expected, ada.outstanding, ada.owed, ada.overpaid) == (None, None, None, None)
+
+
+def test_by_patron_and_off_roster_paid():
+    item = event_item(
+        price="10",
+        roster=[patron("p1", "Ada")],
+        payments=[payment_record("a", "p1", "10"), legacy_payment("7"), payment_record("x", "gone", "3")],
+    )
+    reckoning = ledger.reckon_event(model_of(item))
+    assert set(reckoning.by_patron) == {"p1"} and reckoning.by_patron["p1"].net == D("10.00")
+    assert reckoning.off_roster_paid == D("10.00")
+
+
+def _records(*raw):
+    return ledger.payments(model_of(event_item(payments=list(raw))))
+
+
+def test_left_of_a_payment_is_its_amount_less_its_refunds_and_nothing_once_voided():
+    records = _records(
+        payment_record("a", "p1", "50"),
+        payment_record("r1", "p1", "-10", kind="refund", refunds={"S": "a"}),
+        payment_record("b", "p1", "30"),
+        payment_record("r2", "p1", "-12.5", kind="refund", refunds={"S": "a"}),
+        payment_record("r3", "p1", "-30", kind="refund", refunds={"S": "b"}),
+        payment_record("c", "p1", "20"),
+        payment_record("v", "p1", "-20", kind="void", voids={"S": "c"}),
+    )
+    assert ledger.left_of(records, "a") == D("27.50")
+    assert ledger.left_of(records, "b") == D("0.00")
+    assert ledger.left_of(records, "c") == D("0.00")
+    assert ledger.left_of(records, "nope") is None
+    assert [r.payment_id for r in ledger.refunds_of(records, "a")] == ["r1", "r2"]

@@ -1,5 +1,7 @@
 import json
+import uuid
 
+import pytest
 from django.test import Client
 
 from tests.factories import event_item, legacy_payment, patron
@@ -105,13 +107,14 @@ def test_api_event_unknown_is_404_json(staff_client):
     assert "nope" in response.json()["error"]
 
 
-def test_healthz_ok(tables):
+def test_healthz_ok_reports_the_version_and_nothing_else(tables):
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"ok": True}
+    # A checkout has no baked version (make package stamps it into the zip).
+    assert json.loads(response.content) == {"ok": True, "version": "dev"}
 
 
-def test_healthz_503_when_dynamodb_unreachable(tables, settings):
+def test_healthz_503_when_dynamodb_unreachable_names_every_table(tables, settings):
     from scc.dynamodb import bind_models
     from tests.dynalite import free_port
 
@@ -119,7 +122,35 @@ def test_healthz_503_when_dynamodb_unreachable(tables, settings):
     bind_models()
     response = Client().get("/healthz")
     assert response.status_code == 503
-    assert response.json()["ok"] is False
+    body = response.json()
+    assert body["ok"] is False
+    assert sorted(body["tables"]) == sorted([settings.EVENTS_TABLE, settings.OPERATORS_TABLE])
+    assert settings.EVENTS_TABLE in body["error"] and settings.OPERATORS_TABLE in body["error"]
+
+
+@pytest.mark.parametrize("missing", ["EVENTS_TABLE", "OPERATORS_TABLE"])
+def test_healthz_names_the_one_table_that_fails(tables, settings, missing):
+    from scc.dynamodb import bind_models
+
+    setattr(settings, missing, f"absent-{uuid.uuid4().hex[:8]}")
+    bind_models()
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["tables"] == [getattr(settings, missing)]
+    assert response.json()["version"] == "dev"
+
+
+def test_baked_version_is_read_from_the_packaged_file(tmp_path):
+    from scc.settings import _baked_version
+
+    version_file = tmp_path / "VERSION"
+    assert _baked_version(version_file) == "dev"  # absent: a checkout
+    version_file.write_text("0123456789abcdef0123456789abcdef01234567\n")
+    assert _baked_version(version_file) == "0123456789abcdef0123456789abcdef01234567"
+    version_file.write_text("0123456789ab-dirty\n")
+    assert _baked_version(version_file) == "0123456789ab-dirty"
+    version_file.write_text("<script>secret=1</script>")
+    assert _baked_version(version_file) == "unknown"
 
 
 def test_event_ids_with_slashes_and_unicode_work_everywhere(staff_client, raw_table):

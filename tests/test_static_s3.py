@@ -88,8 +88,12 @@ def test_collectstatic_uploads_hashed_files_and_keeps_the_manifest_local(moto_s3
     body = s3.get_object(Bucket=BUCKET, Key=f"{location}{hashed_css}")["Body"].read()
     assert body == (ROOT / "static" / "css" / "scc.css").read_bytes()
 
-    # A cold start resolves URLs from the local manifest alone: S3 is unreachable here.
+    # A cold start resolves URLs from the local manifest alone (S3 is unreachable here), without boto3.
     env["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9"
-    code = "from django.templatetags.static import static; print(static('css/scc.css'))"
-    url = manage(["shell", "-v", "0", "-c", code], env=env).strip()
+    code = (
+        "import sys; from django.templatetags.static import static; "
+        "print(static('css/scc.css'), 'boto3' in sys.modules)"
+    )
+    url, boto3_loaded = manage(["shell", "-v", "0", "-c", code], env=env).split()
     assert url == f"https://{DOMAIN}/{location}{hashed_css}"
+    assert boto3_loaded == "False"

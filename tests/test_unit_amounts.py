@@ -210,6 +210,7 @@ def test_log_form_cleans_to_typed_values():
         "amount": Decimal("45.50"),
         "notes": "  card at dock ",  # notes are kept as typed
         "payment_id": pid,
+        "method": None,
     }
     without_id = log_form()
     assert without_id.is_valid() and without_id.cleaned_data["payment_id"] is None

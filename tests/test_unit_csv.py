@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from payments.audit_views import CSV_HEADER, FORMULA_PREFIXES, _Line, csv_record, neutralise
+from payments.audit_views import CSV_HEADER, csv_record
 from payments.selectors import AuditRow
+from scc.spreadsheet import FORMULA_PREFIXES, _Line, neutralise
 
 PROPERTIES = settings(max_examples=200, derandomize=True)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -91,6 +92,7 @@ def row(**fields):
         "payment_id": "v1",
         "detail": "\tcmd",
         "legacy": False,
+        "method": "card",
     }
     values.update(fields)
     return AuditRow(**values)
@@ -109,8 +111,10 @@ def test_csv_record_formats_time_and_amount_and_neutralises_text():
         "v1",
         "'\tcmd",
         "no",
+        "card",
     ]
     assert len(csv_record(row())) == len(CSV_HEADER)
+    assert csv_record(row(method=None))[11] == ""
 
 
 def test_csv_record_of_a_sparse_legacy_row():

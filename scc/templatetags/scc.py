@@ -54,11 +54,32 @@ def utc_iso_local(value):
 
 @register.filter
 def outstanding(value):
-    """What is still owed: "$45.00", or "Overpaid $10.00" when negative; an em dash for None."""
+    """A balance still to pay as money; a negative one as "Overpaid $X" (never silent); None as a dash."""
     if value is None or value == "":
         return "—"
     value = Decimal(value)
     return f"Overpaid {usd(-value)}" if value < 0 else usd(value)
+
+
+@register.simple_tag
+def choices(name):
+    """A vocabulary's (code, label) pairs for a select: `{% choices "payment_method" as methods %}`."""
+    return vocabulary.VOCABULARIES[name].choices()
+
+
+@register.filter
+def usd_negated(value):
+    """-$X for X: what a payment without a patron takes off the event's outstanding."""
+    return "—" if value is None else usd(-Decimal(value))
+
+
+@register.filter
+def short_local(value):
+    """A stored UTC ISO timestamp as a short local day and time ("Nov 1, 9:00 AM"), for busy tables."""
+    moment = clock.parse(value) if value else None
+    if moment is None:
+        return value or "—"
+    return timezone.localtime(moment).strftime("%b %-d, %-I:%M %p")
 
 
 @register.filter

@@ -1,4 +1,5 @@
-// The dispatch page's "Log Payment" dialog. Plain JS, no inline script (CSP).
+// The "Log Payment" dialog of the dispatch page (a button per card) and the event page (a button
+// per roster row, prefilled with that patron and what they still owe). Plain JS, no inline script (CSP).
 (function () {
   "use strict";
 
@@ -10,6 +11,8 @@
   var patronHint = document.getElementById("payment-patron-id");
   var amount = document.getElementById("payment-amount");
   var notes = document.getElementById("payment-notes");
+  var method = document.getElementById("payment-method");
+  var overpay = document.getElementById("payment-overpay");
   var email = document.getElementById("payment-email");
   var save = document.getElementById("payment-save");
   var alertBox = document.getElementById("payment-alert");
@@ -20,7 +23,7 @@
   var show = api.show;
   var usd = api.usd;
 
-  var state = { opener: null, eventId: null, paymentId: null, saving: false, roster: {} };
+  var state = { opener: null, eventId: null, paymentId: null, saving: false, roster: {}, autofilled: null };
 
   function newPaymentId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -38,13 +41,57 @@
     patron.appendChild(placeholder);
     roster.forEach(function (p) {
       state.roster[p.patron_id] = p;
-      patron.appendChild(new Option(p.name || p.patron_id, p.patron_id));
+      patron.appendChild(new Option((p.name || p.patron_id) + (p.cancelled_at ? " (cancelled)" : ""), p.patron_id));
     });
+  }
+
+  // What a patron still owes as a decimal string ("0.00" when paid up or overpaid), or null without a price.
+  function owed(p) {
+    if (!p || p.outstanding === null || p.outstanding === undefined) return null;
+    return p.outstanding.charAt(0) === "-" ? "0.00" : p.outstanding;
+  }
+
+  // Amounts are compared in cents, as integers: no float arithmetic on money.
+  function cents(text) {
+    var match = /^(\d+)(?:\.(\d{1,2}))?$/.exec((text || "").trim());
+    if (!match) return null;
+    return parseInt(match[1], 10) * 100 + parseInt(((match[2] || "") + "00").slice(0, 2), 10);
+  }
+
+  function dollars(value) {
+    return usd(Math.floor(value / 100) + "." + ("0" + (value % 100)).slice(-2));
+  }
+
+  // Overpayment is allowed but never silent: say so before Save payment is pressed.
+  function checkOverpay() {
+    var chosen = state.roster[patron.value];
+    var due = owed(chosen);
+    var amountCents = cents(amount.value);
+    if (due === null || amountCents === null || amountCents <= cents(due)) {
+      show(overpay, "");
+      return;
+    }
+    var name = chosen.name || chosen.patron_id;
+    var extra = dollars(amountCents - cents(due));
+    show(overpay, "Overpayment: " + extra + " more than " + name + " owes (" + usd(due) + "). Saving logs it anyway, and their row will show Overpaid " + extra + ".");
   }
 
   function showPatronId() {
     var chosen = state.roster[patron.value];
-    patronHint.textContent = chosen ? "Patron ID: " + chosen.patron_id + (chosen.email ? " · " + chosen.email : "") : "";
+    patronHint.textContent = chosen ? "Patron ID: " + chosen.patron_id + (chosen.email ? " · " + chosen.email : "") + (owed(chosen) !== null ? " · owes " + usd(owed(chosen)) : "") : "";
+  }
+
+  // Choosing a patron fills in what they owe, unless the amount was typed by hand.
+  function prefill(value) {
+    if (amount.value && amount.value !== state.autofilled) return;
+    amount.value = value && value !== "0.00" ? value : "";
+    state.autofilled = amount.value;
+  }
+
+  function choosePatron() {
+    showPatronId();
+    prefill(owed(state.roster[patron.value]));
+    checkOverpay();
   }
 
   function open(button) {
@@ -52,7 +99,9 @@
     state.eventId = button.dataset.eventId;
     state.paymentId = newPaymentId();
     form.reset();
+    state.autofilled = null;
     show(alertBox, "");
+    show(overpay, "");
     patronHint.textContent = "";
     eventLabel.textContent = button.dataset.eventTitle || "";
     patron.textContent = "";
@@ -68,6 +117,14 @@
         if (state.eventId !== eventId) return;
         if (!body.ok) throw new Error(body.error || "Could not load the roster.");
         setPatrons(body.event.roster);
+        var wanted = button.dataset.patronId;
+        if (wanted && state.roster[wanted]) {
+          patron.value = wanted;
+          showPatronId();
+          prefill(button.dataset.amount || owed(state.roster[wanted]));
+          checkOverpay();
+          amount.focus();
+        }
       })
       .catch(function (error) {
         show(alertBox, "Could not load the roster: " + error.message);
@@ -127,6 +184,7 @@
       notes: notes.value,
       payment_id: state.paymentId,
     };
+    if (method.value) payload.method = method.value;
     var sendEmail = email.checked;
     api.postJson(dialog.dataset.logUrl, payload)
       .then(function (result) {
@@ -138,7 +196,8 @@
         var payment = result.body.payment;
         updateCard(eventId, result.body.totals);
         dialog.close();
-        var saved = api.label("record_kind", payment.kind) + " of " + usd(payment.amount) + " from " + (chosen ? chosen.name : payment.patron_id) + " saved";
+        var saved = api.label("record_kind", payment.kind) + " of " + usd(payment.amount) + " from " + (chosen ? chosen.name : payment.patron_id) + (payment.method ? " (" + api.label("payment_method", payment.method) + ")" : "") + " saved";
+        document.dispatchEvent(new CustomEvent("scc:ledger-changed", { detail: { eventId: eventId } }));
         show(pageAlert, "");
         show(pageStatus, saved + (sendEmail ? "; sending confirmation…" : "."));
         if (!sendEmail) return;
@@ -158,10 +217,13 @@
       });
   }
 
-  document.querySelectorAll("button.log-payment").forEach(function (button) {
-    button.addEventListener("click", function () { open(button); });
+  // Delegated: the event page re-renders its roster rows after each action.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button.log-payment") : null;
+    if (button) open(button);
   });
-  patron.addEventListener("change", showPatronId);
+  patron.addEventListener("change", choosePatron);
+  amount.addEventListener("input", checkOverpay);
   form.addEventListener("submit", submit);
   document.getElementById("payment-cancel").addEventListener("click", function () { dialog.close(); });
   dialog.addEventListener("cancel", function (event) {

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from scc import cloudfront
-
 
 class Command(BaseCommand):
     help = (
@@ -23,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="update the distribution")
 
     def handle(self, *args, **options):
+        from deploy import cloudfront  # deploy-time code, not in the Lambda zip
+
         try:
             result = cloudfront.routes(
                 options["distribution_id"],

@@ -1,7 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from scc import smoke
-
 
 class Command(BaseCommand):
     help = (
@@ -12,18 +10,35 @@ class Command(BaseCommand):
         parser.add_argument(
             "base_url", help="e.g. https://dispatch.example.com or https://dispatch.example.com/_staging"
         )
+        parser.add_argument(
+            "--expect-version",
+            help="the commit /healthz must report (the one just deployed); retried while an update settles",
+        )
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=120,
+            help="seconds to keep retrying until /healthz reports --expect-version (default 120)",
+        )
 
-    def handle(self, *args, base_url, **options):
+    def handle(self, *args, base_url, expect_version, wait, **options):
+        from deploy import smoke  # deploy-time code, not in the Lambda zip
+
         self.stdout.write(f"Smoke check of {base_url}")
+        if expect_version:
+            self.stdout.write(f"Waiting up to {wait:g} s for /healthz to report {expect_version}")
         self.stdout.write(smoke.header())
+
+        def say(line):
+            self.stdout.write(line)
+            self.stdout.flush()
 
         def progress(check):
             line = smoke.format_row(check)
-            self.stdout.write(self.style.SUCCESS(line) if check.ok else self.style.ERROR(line))
-            self.stdout.flush()
+            say(self.style.SUCCESS(line) if check.ok else self.style.ERROR(line))
 
         try:
-            checks = smoke.run(base_url, progress=progress)
+            checks = smoke.run(base_url, expect_version=expect_version, wait=wait, progress=progress, say=say)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         failed = [check for check in checks if not check.ok]

@@ -1,9 +1,14 @@
 """Post-deploy smoke check: is each kind of path answered by the right thing (Lambda app, S3) behind CloudFront?
 
 Standard library only (urllib): it runs wherever manage.py runs, with no dev dependencies.
+With an expected version it first waits, for a bounded time, until /healthz reports that
+commit: a Lambda update still settling, a cached copy or the wrong function all answer with
+another version.
 """
 
+import json
 import re
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -13,6 +18,8 @@ from urllib.parse import urljoin
 TIMEOUT_SECONDS = 15
 USER_AGENT = "scc-smoke-check/1"
 WAIVER_PROBE = "/g/smoke-check-no-such-event/waiver"
+DEFAULT_WAIT_SECONDS = 120
+RETRY_SECONDS = 5
 
 
 @dataclass
@@ -83,8 +90,73 @@ class _StaticLinks(HTMLParser):
             self.urls.append(url)
 
 
-def run(base_url, *, progress=None):
-    """Run every check against base_url (e.g. https://dispatch.example.com/_staging); return the Checks."""
+def short(version):
+    return version[:12] if re.fullmatch(r"[0-9a-f]{13,40}", version or "") else (version or "")
+
+
+def version_matches(reported, expected):
+    """The same commit; an abbreviated SHA (7+ hex digits) matches its full form, never a "-dirty" build."""
+    if not isinstance(reported, str) or len(expected) < 7:
+        return reported == expected
+    return reported == expected or bool(re.fullmatch(re.escape(expected) + "[0-9a-f]*", reported))
+
+
+def _reported_version(reply):
+    if reply.status != 200 or "json" not in reply.content_type:
+        return None
+    try:
+        return json.loads(reply.body).get("version")
+    except (ValueError, AttributeError):
+        return None
+
+
+def _describe_answer(reply):
+    if reply.error:
+        return f"no answer ({reply.error})"
+    version = _reported_version(reply)
+    if version is None:
+        return f"HTTP {reply.status}, no version"
+    return f"version {short(str(version))}"
+
+
+def await_version(base, expected, *, wait, say=None, clock=time.monotonic, sleep=time.sleep):
+    """Poll /healthz until it reports `expected`, for at most `wait` seconds; return the Check."""
+    check = Check("GET /healthz version", short(expected))
+    deadline = clock() + wait
+    while True:
+        reply = fetch(f"{base}/healthz")
+        reported = _reported_version(reply)
+        check.got = short(str(reported)) if reported is not None else str(reply.status or "no answer")
+        if version_matches(reported, expected):
+            check.ok = True
+            return check
+        remaining = deadline - clock()
+        if remaining <= 0:
+            check.detail = (
+                f"{_describe_answer(reply)} after {wait:g} s, not the commit just deployed: the update has not "
+                "finished, a cache serves an old copy, or this URL reaches another function"
+            )
+            return check
+        if say:
+            say(f"  /healthz: {_describe_answer(reply)}, want {short(expected)}; retrying ({remaining:.0f} s left)")
+        sleep(min(RETRY_SECONDS, remaining))
+
+
+def run(
+    base_url,
+    *,
+    expect_version=None,
+    wait=DEFAULT_WAIT_SECONDS,
+    progress=None,
+    say=None,
+    clock=time.monotonic,
+    sleep=time.sleep,
+):
+    """Run every check against base_url (e.g. https://dispatch.example.com/_staging); return the Checks.
+
+    With expect_version, first wait (at most `wait` seconds, `say` reporting each retry) until
+    /healthz reports that commit; the other checks run either way.
+    """
     if not base_url.startswith(("https://", "http://")):
         raise ValueError(f"BASE_URL must start with https:// or http://, got {base_url!r}")
     base = base_url.rstrip("/")
@@ -94,6 +166,9 @@ def run(base_url, *, progress=None):
         checks.append(check)
         if progress:
             progress(check)
+
+    if expect_version:
+        record(await_version(base, expect_version, wait=wait, say=say, clock=clock, sleep=sleep))
 
     def status_check(name, reply, expected):
         check = Check(name, str(expected), got=str(reply.status or "no answer"))
@@ -144,11 +219,14 @@ def run(base_url, *, progress=None):
     return checks
 
 
-def format_row(check, widths=(44, 16, 11)):
+WIDTHS = (44, 16, 13)
+
+
+def format_row(check, widths=WIDTHS):
     result = "ok" if check.ok else "FAIL"
     row = f"{check.name:<{widths[0]}} {check.expected:<{widths[1]}} {check.got:<{widths[2]}} {result}"
     return f"{row}  {check.detail}" if check.detail else row
 
 
-def header(widths=(44, 16, 11)):
+def header(widths=WIDTHS):
     return f"{'check':<{widths[0]}} {'expected':<{widths[1]}} {'got':<{widths[2]}} result"
