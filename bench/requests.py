@@ -29,7 +29,8 @@ class WireCounter:
 
     def _count(self, request, **kwargs):
         operation = request.headers["X-Amz-Target"].decode().split(".")[-1]
-        table = json.loads(request.body or b"{}").get("TableName", "")
+        body = json.loads(request.body or b"{}")
+        table = body.get("TableName") or next(iter(body.get("RequestItems", {})), "")  # batch requests name it there
         self.seen[(operation, self.tables.get(table, table))] += 1
 
     @contextmanager
@@ -130,7 +131,26 @@ def run():
                 200,
                 "operator (whole item)",
             ),
-            ("dispatch page", lambda: pages.get("/"), 200, "operator for the session; the projected Scan"),
+            (
+                "dispatch page",
+                lambda: pages.get("/"),
+                200,
+                "operator for the session; the Scan (ids and starts, filtered to the view); the page's cards",
+            ),
+            (
+                "event create (POST /api/events)",
+                lambda: post(api, "/api/events", {"title": "Bench", "starts_at": "2099-12-05T09:30", "price": "45"}),
+                201,
+                "operator; the conditional create (fields, version 1, `event.created`)",
+            ),
+            (
+                "event edit (PATCH /api/events/<id>)",
+                lambda: api.patch(
+                    "/api/events/ops", json.dumps({"version": 0, "price": "50"}), content_type="application/json"
+                ),
+                200,
+                "operator; event (consistent, projected: the fields, version, roster); the conditional update",
+            ),
             ("event page", lambda: pages.get("/events/ops/"), 200, "operator; the event (whole item)"),
             ("audit page", lambda: pages.get("/audit/"), 200, "operator; the projected Scan, 100 items a page"),
             (

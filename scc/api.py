@@ -86,8 +86,12 @@ def _csrf_failure(request):
 def api_view(*, methods, role=None):
     """Wrap a JSON view: method check, authentication, role, CSRF for sessions; domain errors as JSON.
 
-    role: None (anyone), Role.STAFF (staff or admin) or Role.ADMIN.
+    role: None (anyone), Role.STAFF (staff or admin) or Role.ADMIN; or {method: role} when one URL
+    reads for staff and writes for admins.
     """
+
+    if isinstance(role, dict) and set(role) != set(methods):
+        raise ValueError("api_view: give a role for each method, no more, no less")
 
     def decorator(view):
         @csrf_exempt
@@ -97,12 +101,13 @@ def api_view(*, methods, role=None):
                 response = error_response(405, f"Method {request.method} is not allowed here.")
                 response["Allow"] = ", ".join(methods)
                 return response
+            needed = role.get(request.method) if isinstance(role, dict) else role
             try:
-                if role is not None:
+                if needed is not None:
                     principal = get_principal(request)
                     if principal is None:
                         return error_response(401, "Authentication required: sign in or send a Bearer token.")
-                    if role == Role.ADMIN and not principal.is_admin:
+                    if needed == Role.ADMIN and not principal.is_admin:
                         return error_response(403, "This action needs the admin role.")
                     if not request.is_bearer and request.method not in ("GET", "HEAD", "OPTIONS"):
                         reason = _csrf_failure(request)

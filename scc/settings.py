@@ -41,6 +41,8 @@ CSRF_TRUSTED_ORIGINS = env_list("SCC_CSRF_TRUSTED_ORIGINS")
 # The site's address as patrons reach it (e.g. https://dispatch.example.com): full links such as
 # the waiver's are built from it, never from the Host header (behind CloudFront that is the Lambda's).
 PUBLIC_URL = env("SCC_PUBLIC_URL").rstrip("/")
+if PUBLIC_URL and not re.fullmatch(r"https?://[^/?#\s]+", PUBLIC_URL):
+    raise ImproperlyConfigured("SCC_PUBLIC_URL must be an origin such as https://dispatch.example.com (no path).")
 
 # "/_staging" for the staging slot; every URL the app makes carries it.
 URL_PREFIX = env("SCC_URL_PREFIX").rstrip("/")
@@ -103,6 +105,7 @@ LOGIN_URL = "login"
 CSRF_FAILURE_VIEW = "scc.errors.csrf_failure"
 
 LANGUAGE_CODE = "en-us"
+# Where the club's trips happen: event start times are entered and shown in this zone.
 TIME_ZONE = env("SCC_TIME_ZONE", "America/Los_Angeles")
 USE_I18N = False
 USE_TZ = True
