@@ -45,6 +45,8 @@ def authenticate(*, username, password):
     attempt is left) or AccountLocked. Writes only the attempt's reservation."""
     operator, counter = selectors.sign_in_state(username)
     attempts = lockout.reserve(username, known=counter)
+    if attempts is None and lockout.may_be_in_flight(counter):
+        attempts = lockout.reserve_after_wait(username)
     account = role_and_hash(username, operator)
     if attempts is None or account is None:
         # One hash with the default hasher, as a checked password costs (Django's ModelBackend does

@@ -59,7 +59,7 @@ def _conditional(counter, actions, condition):
 
 
 def _count(counter, *, now, expires, limit, extend):
-    actions = [Counter.hits.add(1)]
+    actions = [Counter.hits.add(1), Counter.last_hit.set(_millis(now))]
     if extend:
         actions.append(Counter.expires_at.set(expires))
     return _conditional(counter, actions, (Counter.hits < limit) & (Counter.expires_at > now))
@@ -69,7 +69,27 @@ def _start(counter, *, now, expires, limit, extend):
     if limit < 1:
         return None
     condition = Counter.key.does_not_exist() | Counter.expires_at.does_not_exist() | (Counter.expires_at <= now)
-    return _conditional(counter, [Counter.hits.set(1), Counter.expires_at.set(expires)], condition)
+    actions = [Counter.hits.set(1), Counter.last_hit.set(_millis(now)), Counter.expires_at.set(expires)]
+    return _conditional(counter, actions, condition)
+
+
+def _millis(moment):
+    return int(moment.timestamp() * 1000)
+
+
+def read(key):
+    """The counter as stored now (consistent GetItem), or None; expired counters included (see live)."""
+    try:
+        return Counter.get(key, consistent_read=True)
+    except Counter.DoesNotExist:
+        return None
+
+
+def hit_within(counter, seconds, *, now=None):
+    """Whether the counter's last counted hit is less than `seconds` old."""
+    if counter is None or counter.last_hit is None:
+        return False
+    return _millis(now or clock.now()) - int(counter.last_hit) < seconds * 1000
 
 
 def clear(key):

@@ -83,6 +83,7 @@ class Counter(Model):
 
     key = UnicodeAttribute(hash_key=True)  # "login#<username>", "rate#<bucket>#<client>"
     hits = NumberAttribute(null=True)  # a count, not money: ints round-trip exactly
+    last_hit = NumberAttribute(null=True)  # epoch milliseconds of the last counted hit
     expires_at = TTLAttribute(null=True)
 
     @staticmethod

@@ -15,7 +15,7 @@ AUTH_ATTRIBUTES = ["username", "role", "password_hash", "disabled", "sessions"]
 # What changing an operator needs (accounts.services).
 CHANGE_ATTRIBUTES = [*AUTH_ATTRIBUTES, "pinned_until", "pinned_by", "last_login_at", "created_at"]
 LIST_ATTRIBUTES = ["username", "role", "disabled", "last_login_at", "created_at"]
-COUNTER_ATTRIBUTES = ["key", "hits", "expires_at"]
+COUNTER_ATTRIBUTES = ["key", "hits", "last_hit", "expires_at"]
 
 
 def get_operator(username, *, attributes=None):

@@ -143,7 +143,26 @@ def run():
                 200,
                 "as the login page (a token id instead of a session id)",
             ),
-            ("dispatch page", lambda: pages.get("/"), 200, "operator for the session; the projected Scan"),
+            (
+                "dispatch page",
+                lambda: pages.get("/"),
+                200,
+                "operator for the session; the Scan (ids and starts, filtered to the view); the page's cards",
+            ),
+            (
+                "event create (POST /api/events)",
+                lambda: post(api, "/api/events", {"title": "Bench", "starts_at": "2099-12-05T09:30", "price": "45"}),
+                201,
+                "operator; the conditional create (fields, version 1, `event.created`)",
+            ),
+            (
+                "event edit (PATCH /api/events/<id>)",
+                lambda: api.patch(
+                    "/api/events/ops", json.dumps({"version": 0, "price": "50"}), content_type="application/json"
+                ),
+                200,
+                "operator; event (consistent, projected: the fields, version, roster); the conditional update",
+            ),
             ("event page", lambda: pages.get("/events/ops/"), 200, "operator; the event (whole item)"),
             (
                 "audit page",

@@ -318,3 +318,117 @@ def dock_day_event():
 
 def back_office_demo_events():
     return [dock_day_event()]
+
+
+# Dispatch states: paid up, overpaid, a free trip, a past trip paid in full; each created and
+# edited as the back office does it (version, capacity, event.created / event.updated history).
+
+
+def _patron_id(email):
+    return "p-" + uuid.uuid5(uuid.NAMESPACE_URL, email).hex[:10]
+
+
+def _paid(event_id, payments):
+    """(payments, payment_ids, audit) for [(patron email, amount, method)], in the app's own shapes."""
+    records, ids, audit = [], [], []
+    for n, (email, amount, method) in enumerate(payments):
+        payment_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{event_id}/payment/{n}"))
+        at = f"2026-11-2{n % 10}T18:{n:02d}:00.000+00:00"
+        common = {"operator": {"S": DEMO_ADMIN}, "patron_id": {"S": _patron_id(email)}, "amount": {"N": amount}}
+        records.append(
+            {
+                "M": {
+                    **common,
+                    "payment_id": {"S": payment_id},
+                    "timestamp": {"S": at},
+                    "notes": {"S": f"{method.title()} at the dock"},
+                    "method": {"S": method},
+                    "email_sent": {"BOOL": False},
+                    "kind": {"S": "payment"},
+                }
+            }
+        )
+        audit.append(
+            {"M": {**common, "at": {"S": at}, "action": {"S": "payment.logged"}, "payment_id": {"S": payment_id}}}
+        )
+        ids.append(payment_id)
+    return {"payments": {"L": records}, "payment_ids": {"SS": ids}}, audit
+
+
+def _history(*entries):
+    return [
+        {"M": {"at": {"S": at}, "operator": {"S": DEMO_ADMIN}, "action": {"S": action}, "detail": {"S": detail}}}
+        for at, action, detail in entries
+    ]
+
+
+def _back_office_event(event_id, *, title, location, days, hour, price, capacity, patrons, payments, history):
+    paid, payment_audit = _paid(event_id, payments)
+    attributes = {
+        "title": {"S": title},
+        "location": {"S": location},
+        "starts_at": {"S": _iso_local(days, hour)},
+        "price": {"N": price},
+        "capacity": {"N": str(capacity)},
+        "version": {"N": str(len(history))},
+        "roster": {"L": _roster(patrons)},
+        "audit": {"L": _history(*history) + payment_audit},
+    }
+    if payments:
+        attributes.update(paid)
+    return event_id, attributes
+
+
+def dispatch_demo_events():
+    """(event_id, raw attributes) for events showing each state of the dispatch page's cards."""
+    created = "2026-11-20T17:00:00.000+00:00", "event.created", "Created with the demo data."
+    return [
+        _back_office_event(
+            "demo-harbor-tour",
+            title="Harbor Tour: Paid in Full",
+            location="Pier 55, Seattle",
+            days=5,
+            hour=14,
+            price="35",
+            capacity=12,
+            patrons=_PATRONS[:3],
+            payments=[(p[1], "35", "card") for p in _PATRONS[:3]],
+            history=[created, ("2026-11-21T17:00:00.000+00:00", "event.updated", "Price: $30.00 → $35.00.")],
+        ),
+        _back_office_event(
+            "demo-overpaid-sail",
+            title="Evening Sail (overpaid)",
+            location="Shilshole Bay Marina, Dock M",
+            days=6,
+            hour=18,
+            price="25",
+            capacity=8,
+            patrons=_PATRONS[3:5],
+            payments=[(_PATRONS[3][1], "25", "cash"), (_PATRONS[4][1], "40", "venmo")],
+            history=[created],
+        ),
+        _back_office_event(
+            "demo-free-paddle",
+            title="Free Community Paddle",
+            location="Lake Union Park",
+            days=12,
+            hour=10,
+            price="0",
+            capacity=30,
+            patrons=_PATRONS,
+            payments=[],
+            history=[created],
+        ),
+        _back_office_event(
+            "demo-past-paid",
+            title="Blake Island Day Trip",
+            location="Pier 56, Seattle",
+            days=-14,
+            hour=9,
+            price="60",
+            capacity=20,
+            patrons=_PATRONS[:2],
+            payments=[(p[1], "60", "check") for p in _PATRONS[:2]],
+            history=[created],
+        ),
+    ]

@@ -3,7 +3,8 @@
 Messages of the waiver's errors are written for patrons (they show on the public page).
 """
 
-from scc.exceptions import Conflict, NotFound, RecordFull, Throttled
+from events.serializers import event_json
+from scc.exceptions import Conflict, InvalidInput, NotFound, RecordFull, Throttled
 
 
 class EventNotFound(NotFound):
@@ -80,3 +81,44 @@ class PatronCancelled(Conflict):
 
 class RosterBusy(Conflict):
     message = "The roster kept changing while saving; nothing was saved. Reload and try again."
+
+
+# Creating and editing events (the back office). Messages are for operators.
+
+
+class EventIdTaken(Conflict):
+    def __init__(self, event_id):
+        super().__init__(
+            f"An event with id {event_id!r} already exists. Choose another id, or leave it out to get a new one.",
+            fields={"event_id": ["Already taken."]},
+        )
+        self.event_id = event_id
+
+
+class StaleEvent(Conflict):
+    """The version the editor read is no longer the stored one. Carries the event as stored now."""
+
+    message = (
+        "Someone else saved changes to this event after you opened it, so your changes were not saved. "
+        "The current values are shown; check them and save again."
+    )
+
+    def __init__(self, current):
+        super().__init__(data={"event": event_json(current)})
+        self.current = current
+
+
+class CapacityBelowRoster(InvalidInput):
+    def __init__(self, active):
+        super().__init__(
+            f"This event has {active} active booking{'s' if active != 1 else ''}, so its capacity cannot be "
+            f"lower than {active}. Cancel bookings first, or choose {active} or more.",
+            fields={"capacity": [f"At least {active} (the active bookings)."]},
+        )
+        self.active = active
+
+
+EVENT_FULL = (
+    "This event's record is full (DynamoDB's 400 KB item limit), so the change was not saved. "
+    "Shorten the waiver text, or ask an administrator to archive old payments."
+)

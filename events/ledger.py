@@ -199,11 +199,23 @@ def left_of(records, payment_id):
 
 
 def starts_at(event):
-    """The event's start as an aware datetime, or None when missing or malformed."""
+    """The event's start as an aware datetime, or None when missing or malformed.
+
+    A start written without an offset is a wall-clock time where the trips happen: the site's
+    time zone (SCC_TIME_ZONE).
+    """
+    return parse_start(event.starts_at)
+
+
+def parse_start(value):
+    """A stored start (ISO 8601) as an aware datetime, or None when it is not one."""
+    if not isinstance(value, str) or not value:
+        return None
     try:
-        return datetime.fromisoformat(event.starts_at) if event.starts_at else None
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
+    return moment if moment.tzinfo is not None else timezone.make_aware(moment, timezone.get_default_timezone())
 
 
 def is_past(event, *, now=None):

@@ -96,6 +96,11 @@ class AuditEntry(MapAttribute):
     detail = UnicodeAttribute(null=True)
 
 
+# The event fields the app owns and edits (the back office); every other attribute of an item is
+# left as it is, whoever wrote it.
+EVENT_FIELDS = ("title", "starts_at", "location", "price", "capacity", "waiver_text")
+
+
 class Event(Model):
     settings_table = "EVENTS_TABLE"
 
@@ -115,3 +120,13 @@ class Event(Model):
     payment_ids = UnicodeSetAttribute(null=True)
     roster_emails = UnicodeSetAttribute(null=True)
     audit = ListAttribute(of=AuditEntry, null=True)
+
+    @property
+    def version_number(self):
+        """The edit version as an int: 0 when absent (items other software created, or older ones)."""
+        return int(self.version or 0)
+
+    @property
+    def capacity_number(self):
+        """The capacity as an int, or None when the event sets none."""
+        return None if self.capacity is None else int(self.capacity)

@@ -1,17 +1,24 @@
 """Reads of the events table."""
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import size
 
 from events import ledger
 from events.models import Event
 from scc import dynamodb
+from scc.vocabulary import Vocabulary
 
-DISPATCH_ATTRIBUTES = ["event_id", "title", "location", "starts_at", "price", "roster", "payments"]
+DISPATCH_ATTRIBUTES = ["event_id", "title", "location", "starts_at", "price", "capacity", "roster", "payments"]
 # What the public waiver page may know about an event: never the roster, payments or audit.
 PUBLIC_ATTRIBUTES = ["event_id", "title", "location", "starts_at", "waiver_text"]
 
@@ -49,6 +56,9 @@ class EventSummary:
     starts_at: str | None
     roster_size: int
     totals: ledger.Totals
+    capacity: int | None = None
+    is_past: bool = False
+    booked: int = 0  # patrons whose booking is not cancelled: what the capacity limits
 
 
 _EMPTY = {}
@@ -109,30 +119,166 @@ def reckon_raw(item):
 def raw_summary(item):
     """An EventSummary from a raw DynamoDB item; its totals come from ledger.reckon, as every page's do."""
     text = {name: item[name]["S"] for name in ("title", "location", "starts_at") if "S" in item.get(name, _EMPTY)}
-    roster_size = len(item.get("roster", _EMPTY).get("L", ()))
+    roster = _RawRoster(item.get("roster", _EMPTY).get("L", ()))
     return EventSummary(
         item["event_id"]["S"],
         text.get("title"),
         text.get("location"),
         text.get("starts_at"),
-        roster_size,
+        len(roster),
         reckon_raw(item).totals,
+        capacity=_whole_number(item.get("capacity")),
+        booked=sum(1 for patron in roster if not ledger.is_cancelled(patron)),
     )
 
 
-def _scan_summaries():
-    # Raw items: building models of every payment list only to sum the amounts cost more than the Scan.
-    return (raw_summary(item) for item in dynamodb.scan_raw(Event, attributes=DISPATCH_ATTRIBUTES))
+def _whole_number(value):
+    """A raw N as an int, or None when absent, not a number or not whole (other software's)."""
+    try:
+        number = Decimal(value["N"]) if value and "N" in value else None
+    except InvalidOperation:
+        return None
+    return int(number) if number is not None and number.is_finite() and number == number.to_integral() else None
 
 
-def dispatch_events(*, now=None):
-    """(upcoming, past) EventSummary lists: upcoming soonest first, past most recent first; undated last."""
+# The dispatch page as a changelist -------------------------------------------------------------
+
+
+class Show(Vocabulary):
+    """The dispatch page's filter (`show`)."""
+
+    UPCOMING = "upcoming", "Upcoming"
+    PAST = "past", "Past"
+    ALL = "all", "All"
+    OWING = "owing", "Outstanding balance"
+
+
+# Starts are stored as local ISO 8601 with their offsets (-12:00 to +14:00), so as text they
+# sort by local date. A day either side of now covers every offset: the Scan's filter keeps a
+# few events of yesterday and tomorrow too many, never one too few; Python then decides exactly.
+_MARGIN = timedelta(days=1)
+# Text below this is no date of this era ("", "12/05/2026"...): kept, and read as undated.
+_NOT_A_DATE = "2000"
+
+
+def _server_filter(show, now):
+    """The Scan's FilterExpression for a view: what DynamoDB need not send back (None: everything)."""
+    start = Event.starts_at
+    if show == Show.UPCOMING:
+        after = (now - _MARGIN).date().isoformat()
+        return start.does_not_exist() | ~start.is_type() | (start >= after) | (start < _NOT_A_DATE)
+    if show == Show.PAST:
+        before = (now + _MARGIN + _MARGIN).date().isoformat()
+        return start.is_type() & (start < before)
+    if show == Show.OWING:
+        # Only an event with a price above 0 and a roster can be owed money.
+        return (Event.price > 0) & (size(Event.roster) > 0)
+    return None
+
+
+# What the Scan reads to list, sort and search (a card's money is read for its page only), and
+# what Outstanding balance reads to know who owes (all of a card: the money decides the list).
+LIST_ATTRIBUTES = ["event_id", "starts_at"]
+SEARCH_ATTRIBUTES = ["title", "location", "roster"]
+
+
+def _list_attributes(show, needle):
+    if show == Show.OWING:
+        return DISPATCH_ATTRIBUTES
+    return LIST_ATTRIBUTES + (SEARCH_ATTRIBUTES if needle else [])
+
+
+class _Row:
+    """One scanned item, read only as far as the list needs: its start, its card's data when asked."""
+
+    __slots__ = ("item", "event_id", "start", "is_past", "has_card", "_summary")
+
+    def __init__(self, item, now, *, has_card):
+        self.item = item
+        self.event_id = item["event_id"]["S"]
+        self.start = ledger.parse_start(_text(item.get("starts_at")))
+        self.is_past = self.start is not None and self.start < now
+        self.has_card = has_card
+        self._summary = None
+
+    def summary(self):
+        if self._summary is None:
+            self._summary = dataclasses.replace(raw_summary(self.item), is_past=self.is_past)
+        return self._summary
+
+    def matches(self, needle):
+        """Whether the title, location or a patron's name or email contains `needle` (casefolded)."""
+        texts = [_text(self.item.get("title")), _text(self.item.get("location"))]
+        for value in self.item.get("roster", _EMPTY).get("L", ()):
+            fields = value.get("M", _EMPTY) if isinstance(value, dict) else _EMPTY
+            texts += [_text(fields.get("name")), _text(fields.get("email"))]
+        return any(needle in text.casefold() for text in texts if isinstance(text, str))
+
+
+def _soonest_first(row):
+    return (row.start is None, row.start.timestamp() if row.start else 0, row.event_id)
+
+
+def _newest_first(row):
+    return (-row.start.timestamp(), row.event_id)
+
+
+class DispatchList(Sequence):
+    """The events a dispatch view lists, in order. A slice (a page) reads its cards' data in one
+    BatchGetItem and sums only its own events; an event deleted meanwhile drops out of the page."""
+
+    def __init__(self, rows):
+        self._rows = rows
+
+    def __len__(self):
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        rows = self._rows[index] if isinstance(index, slice) else [self._rows[index]]
+        wanted = [row.event_id for row in rows if not row.has_card]
+        if wanted:
+            items = dynamodb.batch_get_raw(Event, keys=wanted, attributes=DISPATCH_ATTRIBUTES)
+            cards = {item["event_id"]["S"]: item for item in items}
+            for row in rows:
+                if not row.has_card and row.event_id in cards:
+                    row.item, row.has_card = cards[row.event_id], True
+        summaries = [row.summary() for row in rows if row.has_card]
+        return summaries if isinstance(index, slice) else summaries[0]
+
+
+def dispatch_list(*, show=Show.UPCOMING, query="", now=None):
+    """The dispatch page's events for a view and a search, as a DispatchList of EventSummary.
+
+    Upcoming (and undated) soonest first, past most recent first; All and Outstanding balance list
+    the upcoming ones, then the past ones. One Scan whose filter leaves out, on the server, what the
+    view cannot show (for Upcoming: the past), projected to what listing needs (ids and starts, and
+    what Search looks in), so the events sent back, parsed and sorted are those of the view; a page
+    then reads its 25 cards (DispatchList). DynamoDB still reads every item (see BENCHMARKS.md).
+    """
+    now = now or timezone.now()
+    needle = query.strip().casefold()
+    attributes = _list_attributes(show, needle)
+    items = dynamodb.scan_raw(Event, attributes=attributes, filter_condition=_server_filter(show, now))
     upcoming, past = [], []
-    for event in _scan_summaries():
-        (past if ledger.is_past(event, now=now) else upcoming).append(event)
-    upcoming.sort(key=lambda e: (ledger.starts_at(e) is None, ledger.starts_at(e) and ledger.starts_at(e).timestamp()))
-    past.sort(key=lambda e: ledger.starts_at(e).timestamp(), reverse=True)
-    return upcoming, past
+    for item in items:
+        row = _Row(item, now, has_card=attributes is DISPATCH_ATTRIBUTES)
+        if needle and not row.matches(needle):
+            continue
+        if show == Show.OWING and not _owes(row):
+            continue
+        (past if row.is_past else upcoming).append(row)
+    upcoming.sort(key=_soonest_first)
+    past.sort(key=_newest_first)
+    if show == Show.UPCOMING:
+        return DispatchList(upcoming)
+    if show == Show.PAST:
+        return DispatchList(past)
+    return DispatchList(upcoming + past)
+
+
+def _owes(row):
+    outstanding = row.summary().totals.outstanding
+    return outstanding is not None and outstanding > 0
 
 
 def waiver_url(event_id):

@@ -1,6 +1,6 @@
 """The API's JSON shapes for events, patrons and payment records: money as two-decimal strings, codes as stored."""
 
-from events import ledger
+from events import ledger, selectors
 from events.models import RecordKind, money
 
 
@@ -45,6 +45,7 @@ def event_json(event):
         "location": event.location,
         "price": money_str(event.price),
         **roster_and_money_json(event),
+        **event_settings_json(event),
     }
 
 
@@ -61,3 +62,13 @@ def roster_and_money_json(event):
 def balance_json(patron, balance):
     """A roster entry with its money: `paid` net of voids and refunds, `outstanding` = expected - paid."""
     return {**patron_json(patron), "paid": money_str(balance.net), "outstanding": money_str(balance.outstanding)}
+
+
+def event_settings_json(event):
+    """The back office's fields: the edit version, capacity, waiver text (null: the standard one) and link."""
+    return {
+        "version": event.version_number,
+        "capacity": event.capacity_number,
+        "waiver_text": event.waiver_text,
+        "waiver_url": selectors.waiver_url(event.event_id),
+    }

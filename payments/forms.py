@@ -4,46 +4,20 @@ JSON values arrive typed (numbers as Decimal, see scc.api.parse_json_object);
 each form checks types first, so a list or null never reaches a Django field.
 """
 
-import re
 import uuid
 from datetime import datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from events.models import CENT, PaymentMethod
+from events.amounts import MAX_AMOUNT, parse_amount  # noqa: F401 (the payment API's rule, re-exported)
+from events.models import PaymentMethod
 from payments.selectors import AuditFilters
 from scc.forms import JsonForm, StrictBooleanField
 from scc.vocabulary import AuditAction
 
-MAX_AMOUNT = Decimal("100000.00")
 MAX_NOTES = 1000
-_AMOUNT_TEXT = re.compile(r"^\d+(\.\d+)?$")
-
-
-def parse_amount(value):
-    """A positive Decimal with at most 2 places and at most 100000.00, or ValidationError."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise ValidationError('Enter the amount as a number or a decimal string, e.g. "45.00".')
-    if isinstance(value, str):
-        value = value.strip()
-        if not _AMOUNT_TEXT.match(value):
-            raise ValidationError("Enter a positive amount in dollars and cents, e.g. 45.00.")
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, ValueError):
-        raise ValidationError("Enter a valid amount.") from None
-    if not amount.is_finite():
-        raise ValidationError("Enter a finite amount.")
-    if amount <= 0:
-        raise ValidationError("The amount must be more than 0.")
-    if amount > MAX_AMOUNT:
-        raise ValidationError("The amount must be at most 100000.00.")
-    if amount != amount.quantize(CENT):
-        raise ValidationError("Use at most 2 decimal places.")
-    return amount.quantize(CENT)
 
 
 def parse_payment_id(value):

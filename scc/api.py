@@ -84,9 +84,13 @@ def _csrf_failure(request):
 def api_view(*, methods, role=None):
     """Wrap a JSON view: method check, authentication, role, CSRF for sessions; domain errors as JSON.
 
-    role: None (anyone) or a role code ("staff", "admin"): `request.user.has_role(role)` decides
-    (an admin may do what staff may). A Bearer-token request needs no CSRF token.
+    role: None (anyone) or a role code ("staff", "admin"); or {method: role} when one URL reads for
+    staff and writes for admins. `request.user.has_role(role)` decides (an admin may do what staff
+    may). A Bearer-token request needs no CSRF token.
     """
+
+    if isinstance(role, dict) and set(role) != set(methods):
+        raise ValueError("api_view: give a role for each method, no more, no less")
 
     def decorator(view):
         @csrf_exempt
@@ -96,13 +100,14 @@ def api_view(*, methods, role=None):
                 response = error_response(405, f"Method {request.method} is not allowed here.")
                 response["Allow"] = ", ".join(methods)
                 return response
+            needed = role.get(request.method) if isinstance(role, dict) else role
             try:
-                if role is not None:
+                if needed is not None:
                     user = request.user
                     if not user.is_authenticated:
                         return error_response(401, "Authentication required: sign in or send a Bearer token.")
-                    if not user.has_role(role):
-                        return error_response(403, f"This action needs the {role} role.")
+                    if not user.has_role(needed):
+                        return error_response(403, f"This action needs the {needed} role.")
                     if not user.uses_token and request.method not in ("GET", "HEAD", "OPTIONS"):
                         reason = _csrf_failure(request)
                         if reason:

@@ -6,10 +6,10 @@ after changing table names.
 
 Only this module touches what PynamoDB keeps private (`Model._connection`,
 `Model._get_connection()`, `Connection._client`, `Model._get_schema()`) or calls botocore's client
-directly: sharing one client, raw Scan pages for the dispatch page, raw conditional writes for demo
-data, one BatchGetItem across tables, creating tables with TTL, the raw client for tests and
-benchmarks. tests/test_dynamodb_seam.py fails, saying what changed, when a PynamoDB upgrade moves
-any of it.
+directly: sharing one client, raw Scan pages and batch reads for the dispatch page, raw conditional
+writes for demo data, one BatchGetItem across tables, creating tables with TTL, the raw client for
+tests and benchmarks. tests/test_dynamodb_seam.py fails, saying what changed, when a PynamoDB upgrade
+moves any of it.
 """
 
 import time
@@ -80,9 +80,11 @@ def raw_client(model=None):
     return model._get_connection().connection.client
 
 
-def scan_raw(model, *, attributes):
+def scan_raw(model, *, attributes, filter_condition=None):
     """Every item of the model's table as DynamoDB's raw typed maps, projected to `attributes`, page by page.
 
+    filter_condition: a PynamoDB condition DynamoDB applies before answering (a FilterExpression):
+    items it rejects are still read (and paid for) but never sent back.
     Through PynamoDB's connection, so its retries and errors apply (a dead table is a
     PynamoDBConnectionError, which the outage middleware answers with 503). For reads where
     building models costs more than the Scan itself.
@@ -90,11 +92,39 @@ def scan_raw(model, *, attributes):
     connection = model._get_connection()
     start = None
     while True:
-        page = connection.scan(attributes_to_get=attributes, exclusive_start_key=start)
+        page = connection.scan(
+            attributes_to_get=attributes, filter_condition=filter_condition, exclusive_start_key=start
+        )
         yield from page.get("Items", [])
         start = page.get("LastEvaluatedKey")
         if not start:
             return
+
+
+BATCH_GET_MAX_KEYS = 100  # DynamoDB's limit per BatchGetItem
+BATCH_GET_ATTEMPTS = 5
+
+
+def batch_get_raw(model, *, keys, attributes):
+    """The items of the model's table with these (string) hash keys, as raw typed maps projected to
+    `attributes`, in no particular order; keys without an item are left out. Keys DynamoDB leaves
+    unprocessed (throttling) are asked for again, a few times, with a short backoff."""
+    connection = model._get_connection()
+    table = model.Meta.table_name
+    name = model._hash_key_attribute().attr_name
+    found = []
+    for start in range(0, len(keys), BATCH_GET_MAX_KEYS):
+        pending = [{name: {"S": key}} for key in keys[start : start + BATCH_GET_MAX_KEYS]]
+        for attempt in range(BATCH_GET_ATTEMPTS):
+            answer = connection.batch_get_item(pending, attributes_to_get=attributes)
+            found += answer.get("Responses", {}).get(table, [])
+            pending = answer.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
+            if not pending:
+                break
+            time.sleep(0.05 * 2**attempt)
+        else:
+            raise RuntimeError(f"BatchGetItem left {len(pending)} keys unprocessed after {BATCH_GET_ATTEMPTS} attempts")
+    return found
 
 
 def create_raw_item(model, *, key, attributes):

@@ -44,6 +44,8 @@ CSRF_TRUSTED_ORIGINS = env_list("SCC_CSRF_TRUSTED_ORIGINS")
 # The site's address as patrons reach it (e.g. https://dispatch.example.com): full links such as
 # the waiver's are built from it, never from the Host header (behind CloudFront that is the Lambda's).
 PUBLIC_URL = env("SCC_PUBLIC_URL").rstrip("/")
+if PUBLIC_URL and not re.fullmatch(r"https?://[^/?#\s]+", PUBLIC_URL):
+    raise ImproperlyConfigured("SCC_PUBLIC_URL must be an origin such as https://dispatch.example.com (no path).")
 
 # "/_staging" for the staging slot; every URL the app makes carries it.
 URL_PREFIX = env("SCC_URL_PREFIX").rstrip("/")
@@ -110,6 +112,7 @@ LOGIN_URL = "login"
 CSRF_FAILURE_VIEW = "scc.errors.csrf_failure"
 
 LANGUAGE_CODE = "en-us"
+# Where the club's trips happen: event start times are entered and shown in this zone.
 TIME_ZONE = env("SCC_TIME_ZONE", "America/Los_Angeles")
 USE_I18N = False
 USE_TZ = True
@@ -157,6 +160,9 @@ DYNAMODB_MODELS = ["accounts.models.Operator", "accounts.models.Counter", "event
 ADMIN_PASS_HASH = env("ADMIN_PASS_HASH")
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60
+# Sign-ins of one name past the limit wait this long for attempts still being checked (one hash and
+# a few writes) before being refused: a burst of right passwords all get in, wrong ones never more than 5.
+LOGIN_IN_FLIGHT_SECONDS = 3
 API_TOKEN_MAX_AGE = 12 * 60 * 60
 # Every password set (operators page, API, account page, manage.py operators) passes these.
 AUTH_PASSWORD_VALIDATORS = [

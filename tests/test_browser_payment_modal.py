@@ -39,6 +39,8 @@ def payments():
 def test_happy_path_updates_card_without_reload(dispatch):
     page = dispatch
     page.evaluate("window.__marker = 'same page'")
+    card = page.locator('article.card[data-event-id="sunset"]')
+    expect(card.locator('[data-field="outstanding"]')).to_have_text("$90.00")
     dialog = open_dialog(page)
     expect(dialog.get_by_label("Patron", exact=True)).to_be_focused()
     dialog.get_by_label("Patron", exact=True).select_option(label="Ada Lovelace")
@@ -48,8 +50,8 @@ def test_happy_path_updates_card_without_reload(dispatch):
     dialog.get_by_role("button", name="Save payment").click()
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("status")).to_contain_text("Payment of $45.00 from Ada Lovelace saved")
-    card = page.locator('article.card[data-event-id="sunset"]')
     expect(card.locator('[data-field="paid"]')).to_have_text("$45.00")
+    expect(card.locator('[data-field="outstanding"]')).to_have_text("$45.00")  # the card's balance follows
     assert page.evaluate("window.__marker") == "same page"
     expect(page.get_by_role("button", name="Log Payment")).to_be_focused()
     [record] = payments()

@@ -57,9 +57,9 @@ def test_table_connections_hold_a_connection_that_builds_its_client_lazily():
     )
 
 
-def test_table_scans_take_the_projection_and_start_key_and_answer_raw_pages():
+def test_table_scans_take_the_projection_filter_and_start_key_and_answer_raw_pages():
     parameters = inspect.signature(TableConnection.scan).parameters
-    for name in ("attributes_to_get", "exclusive_start_key"):
+    for name in ("attributes_to_get", "filter_condition", "exclusive_start_key"):
         relied_on(name in parameters, f"TableConnection.scan has no `{name}`", "the dispatch page's raw Scan")
 
 
@@ -160,3 +160,23 @@ def test_batch_get_splits_past_a_hundred_keys(tables, wire):
     found = dynamodb.batch_get([(Operator, f"op{n:03}", ["role"]) for n in range(150)])
     assert [item.username for item in found] == [f"op{n:03}" for n in range(150)]
     assert wire == {("BatchGetItem", "operators"): 2}
+
+
+def test_batch_reads_take_key_maps_and_a_projection_and_models_name_their_hash_key():
+    parameters = inspect.signature(TableConnection.batch_get_item).parameters
+    for name in ("keys", "attributes_to_get"):
+        relied_on(name in parameters, f"TableConnection.batch_get_item has no `{name}`", "the dispatch page's cards")
+    relied_on(
+        Event._hash_key_attribute().attr_name == "event_id",
+        "Model._hash_key_attribute() no longer names the hash key",
+        "building BatchGetItem keys",
+    )
+
+
+def test_raw_batch_reads_return_projected_items_and_leave_out_missing_keys(raw_table):
+    for n in range(130):  # more than one BatchGetItem's 100 keys
+        raw_table.put(event_item(f"ev-{n:03d}", other_software={"S": "kept"}))
+    keys = [f"ev-{n:03d}" for n in range(130)] + ["missing"]
+    items = dynamodb.batch_get_raw(Event, keys=keys, attributes=["event_id", "title"])
+    assert sorted(item["event_id"]["S"] for item in items) == keys[:-1]
+    assert all(set(item) == {"event_id", "title"} for item in items)

@@ -14,7 +14,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import PASSWORD, token_for
+from tests.conftest import PASSWORD, signed_in_client, token_for
 from tests.factories import event_item, patron, payment_record
 
 EXAMPLES = settings(
@@ -354,3 +354,86 @@ def test_login_next_that_is_not_a_path_goes_home(admin_user):
     # redirect() took "0" for a view name: a 500 after a correct password.
     response = Client().post("/login/", {"username": "alice", "password": PASSWORD, "next": "0"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+# Creating and editing events (the back office) ------------------------------------------------
+
+EVENT_EXAMPLES = settings(EXAMPLES, max_examples=150)
+event_fields = {
+    "title": st.sampled_from(["Sunset Sail", "", " ", "x" * 201, "⛵ ..", "a\nb"]),
+    "starts_at": st.sampled_from(
+        [
+            "2026-12-05T09:30",
+            "2027-03-14T02:30",
+            "2026-12-05",
+            "nope",
+            "2026-12-05T09:30:00+14:00",
+            "9999-12-31T23:59",
+            "0001-01-01T00:00Z",
+        ]
+    ),
+    "location": st.one_of(unicode_text, st.none()),
+    "price": st.one_of(amounts, st.none()),
+    "capacity": st.sampled_from([1, 12, 500, 0, 501, "12", None]),
+    "waiver_text": st.one_of(unicode_text, st.none()),
+}
+
+
+def event_bodies(fields):
+    """json_bodies, and as often objects with each field present or not, mostly from its own strategy
+    (so that near-valid bodies, which reach the deeper rules, are common)."""
+    objects = st.fixed_dictionaries(
+        {}, optional={name: st.one_of(strategy, strategy, json_value) for name, strategy in fields.items()}
+    ).map(lambda d: json.dumps(d).encode("utf-8", "surrogatepass"))
+    return st.one_of(json_bodies(fields), objects)
+
+
+def count_events(tables):
+    from scc.dynamodb import raw_client
+
+    return raw_client().scan(TableName=tables.EVENTS_TABLE, Select="COUNT", ConsistentRead=True)["Count"]
+
+
+@EVENT_EXAMPLES
+@given(body=event_bodies({**event_fields, "event_id": st.sampled_from(["ev-1", "new-one", "", "..", "a/b", None])}))
+def test_create_event(admin_user, raw_table, tables, body):
+    seed_once(raw_table)
+    before, count = raw_table.get("ev-1"), count_events(tables)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
+    response = client.post("/api/events", body, content_type="application/json")
+    assert_json_answer(response, body)
+    assert response.status_code in (201, 400, 409, 413), response.content
+    assert raw_table.get("ev-1") == before
+    assert count_events(tables) == count + (response.status_code == 201)
+
+
+@EVENT_EXAMPLES
+@given(body=event_bodies({**event_fields, "version": st.sampled_from([0, 1, 2, -1, "0", True, None])}))
+def test_edit_event(admin_user, raw_table, tables, body):
+    seed_once(raw_table)
+    before = raw_table.get("ev-1")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
+    response = client.patch("/api/events/ev-1", body, content_type="application/json")
+    assert_json_answer(response, body)
+    assert response.status_code in (200, 400, 409, 413), response.content
+    after = raw_table.get("ev-1")
+    if response.status_code != 200:
+        assert after == before, (body[:300], response.content)
+    assert after["other_software"] == before["other_software"] and after["payments"] == before["payments"]
+    assert count_events(tables) == 1
+
+
+@EVENT_EXAMPLES
+@given(
+    form=form_bodies(
+        {name: strategy.map(lambda v: "" if v is None else str(v)) for name, strategy in event_fields.items()}
+    )
+)
+def test_new_event_form(admin_user, raw_table, tables, form):
+    seed_once(raw_table)
+    count = count_events(tables)
+    if not hasattr(raw_table, "admin_pages"):  # one sign-in per test, not per example
+        raw_table.admin_pages = signed_in_client(admin_user)
+    response = post_form(raw_table.admin_pages, "/events/new/", form)
+    assert response.status_code in (302, 400), (form, response.status_code)
+    assert count_events(tables) == count + (response.status_code == 302)

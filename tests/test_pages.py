@@ -27,7 +27,12 @@ def test_dispatch_shows_cards_upcoming_first(admin_client, raw_table):
     response = admin_client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.index("Charter sunset") < html.index("Charter sparse") < html.index("Charter past-trip")
+    assert html.index("Charter sunset") < html.index("Charter sparse")
+    assert "Charter past-trip" not in html  # Upcoming is the default view
+    everything = admin_client.get("/?show=all").content.decode()
+    assert (
+        everything.index("Charter sunset") < everything.index("Charter sparse") < everything.index("Charter past-trip")
+    )
     assert "$45.00" in html  # legacy payment counts in the paid total
     assert "Log Payment" in html
     assert 'href="/events/sunset/"' in html
@@ -75,7 +80,10 @@ def test_api_event_shape_with_legacy_and_totals(staff_client, raw_table):
     body = response.json()
     assert body["ok"] is True
     event = body["event"]
-    assert set(event) == {"event_id", "title", "starts_at", "location", "price", "roster", "payments", "totals"}
+    assert set(event) == {
+        *("event_id", "title", "starts_at", "location", "price", "roster", "payments", "totals"),
+        *("version", "capacity", "waiver_text", "waiver_url"),
+    }
     assert event["price"] == "45.00"
     assert event["totals"] == {"paid": "45.00", "expected": "90.00", "outstanding": "45.00"}
     assert event["payments"][0]["amount"] == "45.00"

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 
 from accounts import selectors
+from accounts.models import Counter
 from tests.conftest import PASSWORD, add_operator
 from tests.dynalite import ROOT, free_port, local_env
 from tests.hashers import CountingPBKDF2PasswordHasher
@@ -48,6 +49,12 @@ def lock(username):
     for _ in range(5):
         assert attempt(username)[0] == 401
     assert attempt(username)[0] == 429
+
+
+def settle(username):
+    """Make a lock one set a while ago: its last counted attempt older than LOGIN_IN_FLIGHT_SECONDS, so no
+    attempt of it can still be in flight (otherwise an attempt past the limit waits a moment for them)."""
+    Counter(f"login#{username}").update(actions=[Counter.last_hit.set(0)])
 
 
 def burst(attempts):
@@ -88,6 +95,25 @@ def test_the_right_password_inside_a_burst_after_the_lock_does_not_sign_in(count
     assert selectors.get_operator("carol").live_sessions() == {}  # no session or token was made
 
 
+def test_a_burst_of_right_passwords_all_sign_in(counting_hasher, settings):
+    # More at once than the lock's budget: those past it wait for the ones in flight, which clear the count.
+    settings.LOGIN_IN_FLIGHT_SECONDS = 10
+    statuses = burst([("carol", PASSWORD)] * 12)
+    assert statuses == [200] * 12
+    assert len(counting_hasher.checked) == 12
+    assert len(selectors.get_operator("carol").live_sessions()) == 12
+
+
+def test_a_burst_of_wrong_passwords_among_right_ones_still_gets_five_checked_at_most(counting_hasher, settings):
+    settings.LOGIN_IN_FLIGHT_SECONDS = 10
+    statuses = burst([("carol", PASSWORD if n < 4 else f"guess {n}") for n in range(20)])
+    signed_in = statuses.count(200)
+    wrong_checked = len(counting_hasher.checked) - signed_in
+    # Five wrong ones at most, and five more after each right one (a success ends a run of failures).
+    assert signed_in <= 4 and wrong_checked <= 5 * (1 + signed_in)
+    assert statuses.count(401) == wrong_checked and statuses.count(429) == 20 - signed_in - wrong_checked
+
+
 def test_unknown_names_get_the_same_budget_under_a_burst(counting_hasher):
     statuses = burst([("ghost", f"guess {n}") for n in range(BURST)])
     assert sorted(statuses) == [401] * 5 + [429] * (BURST - 5)
@@ -110,6 +136,7 @@ def test_bursts_on_many_names_at_once_each_get_five(counting_hasher):
 
 def test_unknown_user_wrong_password_and_locked_compute_the_same_full_strength_hash(production_hasher):
     lock("dana")  # a name locked beforehand (unknown: locks work the same for any name)
+    settle("dana")
     costs = {}
     for username in ("carol", "nobody", "dana"):
         production_hasher.reset()
@@ -123,6 +150,8 @@ def test_locked_real_and_unknown_names_cost_the_same_requests_and_hashes(countin
     add_operator("lockedreal", "staff")
     lock("lockedreal")
     lock("lockedghost")
+    settle("lockedreal")
+    settle("lockedghost")
     for username in ("carol", "nobody"):  # each name's first attempt starts its count: compare the ones after
         attempt(username)
     costs = {}
@@ -142,6 +171,19 @@ def test_locked_real_and_unknown_names_cost_the_same_requests_and_hashes(countin
     # Every one: one hash, one BatchGetItem (the operator and the name's counter), one conditional UpdateItem.
     expected = {("BatchGetItem", "counters+operators"): 1, ("UpdateItem", "counters"): 1}
     assert [cost[2:] for cost in costs.values()] == [(1, expected)] * 4
+
+
+def test_an_attempt_right_after_the_lock_waits_for_attempts_in_flight_reading_only(counting_hasher, wire):
+    for _ in range(5):
+        assert attempt("carol")[0] == 401
+    counting_hasher.reset()
+    wire.clear()
+    assert attempt("carol", PASSWORD)[0] == 429
+    # The count reached the limit a moment ago: it watched it (reads, no writes) before refusing.
+    assert wire[("BatchGetItem", "counters+operators")] == 1 and wire[("UpdateItem", "counters")] == 1
+    assert wire[("GetItem", "counters")] >= 1
+    assert set(wire) == {("BatchGetItem", "counters+operators"), ("UpdateItem", "counters"), ("GetItem", "counters")}
+    assert counting_hasher.checked == []
 
 
 def test_a_right_password_costs_one_check_and_records_the_sign_in(counting_hasher, wire):

@@ -80,3 +80,12 @@ def short_local(value):
     if moment is None:
         return value or "—"
     return timezone.localtime(moment).strftime("%b %-d, %-I:%M %p")
+
+
+@register.filter
+def balance_class(value):
+    """A class for an outstanding amount: `owing`, `overpaid` or `settled` (nothing for None)."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    return "owing" if value > 0 else "overpaid" if value < 0 else "settled"

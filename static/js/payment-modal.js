@@ -148,6 +148,14 @@
       meter.value = totals.paid;
       meter.textContent = usd(totals.paid) + " of " + usd(totals.expected);
     }
+    var outstanding = card.querySelector('[data-field="outstanding"]');
+    if (outstanding && totals.outstanding !== null) {
+      // As the page's `outstanding` filter words it: "Overpaid $X" when negative.
+      var owed = totals.outstanding;
+      var over = owed.charAt(0) === "-";
+      outstanding.textContent = over ? "Overpaid " + usd(owed.slice(1)) : usd(owed);
+      outstanding.className = over ? "overpaid" : /^0(\.0+)?$/.test(owed) ? "settled" : "owing";
+    }
   }
 
   function notify(eventId, paymentId) {

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         host = urlparse(settings.DYNAMODB_HOST or "").hostname
         if host not in LOCAL_HOSTS:
             raise CommandError("seed_demo only runs against a local DynamoDB (SCC_DYNAMODB_HOST on 127.0.0.1).")
-        events = demo.demo_events()
+        events = [*demo.demo_events(), *demo.dispatch_demo_events()]
         for number, (event_id, attributes) in enumerate(events, start=1):
             created = demo.create_event_if_missing(event_id, attributes)
             state = "created" if created else "exists, left as it is"
