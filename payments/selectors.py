@@ -27,7 +27,7 @@ SCAN_PAGE_SIZE = 100
 _UNDATED = datetime.min.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AuditRow:
     at: str  # as stored
     moment: datetime | None  # aware, UTC; None when the stored time does not parse
