@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from bench import report
 from tests.dynalite import Dynalite
 
-EVENTS = 20  # table size for the pages; Scans page per 100 items (audit) or 1 MB (dispatch)
+AUDIT_SCAN = "operator; the projected Scan, in parallel segments (a request per segment and per 100 items)"
+EVENTS = 20  # table size for the pages; Scans page per 100 items and segment (audit) or 1 MB (dispatch)
 
 
 class WireCounter:
@@ -164,17 +165,12 @@ def run():
                 "operator; event (consistent, projected: the fields, version, roster); the conditional update",
             ),
             ("event page", lambda: pages.get("/events/ops/"), 200, "operator; the event (whole item)"),
-            (
-                "audit page",
-                lambda: pages.get("/audit/"),
-                200,
-                "operator; the projected Scan, 100 items a page; the operators' own changes (Scan of operators)",
-            ),
+            ("audit page", lambda: pages.get("/audit/"), 200, AUDIT_SCAN + "; the operators' own changes (Scan)"),
             (
                 "audit CSV",
                 lambda: b"".join(pages.get("/audit.csv").streaming_content),
                 None,
-                "operator; the projected Scan, 100 items a page; the operators' own changes (Scan of operators)",
+                AUDIT_SCAN + "; the operators' own changes (Scan)",
             ),
             (
                 "operators page",
@@ -200,8 +196,9 @@ def run():
 Counted on the wire: a botocore `before-send` hook on the one client every model shares (one count per
 HTTP attempt, so a retry would show). Requests through Django's test client: Bearer token for the API,
 a signed-in session for pages, none for the waiver. Table: {EVENTS + 1} events (pages) of 10 payments;
-a Scan is one request per 100 items (audit, `SCAN_PAGE_SIZE`) or per 1 MB page (dispatch), so those
-grow with the table. `tests/test_request_counts.py` fails if the main counts change.
+a Scan is one request per 1 MB page (dispatch) or, for the audit, one per segment and per 100 items
+(`SCAN_SEGMENTS` parallel segments, `SCAN_PAGE_SIZE`), so those grow with the table.
+`tests/test_request_counts.py` fails if the main counts change.
 
 | operation | requests | which | what each is for |
 | --- | ---: | --- | --- |

@@ -1,11 +1,12 @@
 """Reads across events for the audit trail.
 
-One paginated Scan that projects only what the audit needs; no per-event
-follow-up requests. Rows are produced by generators: the CSV streams them in
-scan order (newest first within each event) and never holds the table; the
-page keeps only the rows up to the page it shows (a bounded heap) plus counts.
-Operator changes (stored on each operator's item, read through accounts.selectors)
-follow the events' rows: one more Scan, of the small operators table.
+One Scan of the events table, in parallel segments, projected to what the audit needs and decoded
+straight from DynamoDB's JSON into small typed items (payments.audit_items); no per-event
+follow-up requests. Rows are produced by generators: the CSV streams them as the Scan's pages
+arrive (newest first within each event) and never holds the table; the page keeps only the rows
+up to the page it shows (a bounded heap) plus counts and totals of every matching row. Operator
+changes (stored on each operator's item, read through accounts.selectors) are a second source: one
+more Scan, of the small operators table.
 """
 
 import heapq
@@ -16,17 +17,20 @@ from decimal import Decimal
 from accounts.selectors import operator_audit_entries
 from events.ledger import ZERO
 from events.models import Event, money
-from scc import clock
+from scc import clock, dynamodb
 from scc.vocabulary import NEEDS_ATTENTION, AuditAction
 
-AUDIT_ATTRIBUTES = ["event_id", "title", "roster", "payments", "audit"]
+AUDIT_ATTRIBUTES = ["event_id", "title", "roster", "payments", "audit"]  # the fields of audit_items.AuditItem
 PAYMENT_ACTIONS = (AuditAction.PAYMENT_LOGGED, AuditAction.PAYMENT_VOIDED, AuditAction.PAYMENT_REFUNDED)
 PER_PAGE = 50
-SCAN_PAGE_SIZE = 100  # items per Scan page: bounds memory on any backend (AWS caps pages at 1 MB too)
+# Parallel Scan segments: their requests overlap each other and our decoding. Pages of 100 items keep
+# memory flat (at most segments x 2 + 1 pages live, ~15 MiB); BENCHMARKS.md, audit section, has the choice.
+SCAN_SEGMENTS = 4
+SCAN_PAGE_SIZE = 100
 _UNDATED = datetime.min.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AuditRow:
     at: str  # as stored
     moment: datetime | None  # aware, UTC; None when the stored time does not parse
@@ -139,49 +143,60 @@ class AuditPage:
         return self.number < self.num_pages
 
 
-def event_rows(event):
-    """One event's audit rows, newest first: its audit entries plus one synthesized row per legacy record."""
-    names = {p.patron_id: p.name for p in event.roster or []}
-    by_id = {r.payment_id: r for r in event.payments or [] if r.payment_id}
-    title = event.title or event.event_id
+def event_rows(item):
+    """One event's audit rows, newest first: its audit entries plus one synthesized row per legacy record.
+
+    item: a payments.audit_items.AuditItem.
+    """
+    event_id = item.event_id.S
+    title = item.title.S or event_id
+    names = {p.M.patron_id.S: p.M.name.S for p in item.roster.L if p.M}
+    records = [r.M for r in item.payments.L if r.M]
+    by_id = {r.payment_id.S: r for r in records if r.payment_id.S}
     rows = []
-    for entry in event.audit or []:
-        record = by_id.get(entry.payment_id) if entry.payment_id else None
-        patron_id = entry.patron_id or (record.patron_id if record else None)
-        amount = entry.amount if entry.amount is not None else (record.amount if record else None)
-        detail = entry.detail or (record.notes if record and entry.action in PAYMENT_ACTIONS else None)
+    for value in item.audit.L:
+        entry = value.M
+        if entry is None:  # not a map: nothing the trail can show
+            continue
+        payment_id = entry.payment_id.S
+        record = by_id.get(payment_id) if payment_id else None
+        patron_id = entry.patron_id.S or (record.patron_id.S if record else None)
+        amount = entry.amount.N or (record.amount.N if record else None)
+        action = entry.action.S or ""
+        detail = entry.detail.S or (record.notes.S if record and action in PAYMENT_ACTIONS else None)
         rows.append(
             AuditRow(
-                at=entry.at or "",
-                moment=clock.parse(entry.at),
-                operator=entry.operator or "",
-                action=entry.action or "",
-                event_id=event.event_id,
+                at=entry.at.S or "",
+                moment=clock.parse(entry.at.S),
+                operator=entry.operator.S or "",
+                action=action,
+                event_id=event_id,
                 event_title=title,
                 patron_id=patron_id,
                 patron_name=names.get(patron_id) if patron_id else None,
                 amount=None if amount is None else money(amount),
-                payment_id=entry.payment_id,
+                payment_id=payment_id,
                 detail=detail or "",
-                method=record.method if record else None,
+                method=record.method.S if record else None,
             )
         )
-    for record in event.payments or []:
+    for record in records:
         if record.is_legacy:
             # The old system wrote no audit entries: its records stand for their own.
+            patron_id = record.patron_id.S
             rows.append(
                 AuditRow(
-                    at=record.timestamp or "",
-                    moment=clock.parse(record.timestamp),
-                    operator=record.operator or "",
+                    at=record.timestamp.S or "",
+                    moment=clock.parse(record.timestamp.S),
+                    operator=record.operator.S or "",
                     action=AuditAction.PAYMENT_LOGGED,
-                    event_id=event.event_id,
+                    event_id=event_id,
                     event_title=title,
-                    patron_id=record.patron_id,
-                    patron_name=names.get(record.patron_id) if record.patron_id else None,
-                    amount=record.amount_money,
+                    patron_id=patron_id,
+                    patron_name=names.get(patron_id) if patron_id else None,
+                    amount=money(record.amount.N or 0),
                     payment_id=None,
-                    detail=record.notes or "",
+                    detail=record.notes.S or "",
                     legacy=True,
                 )
             )
@@ -190,23 +205,37 @@ def event_rows(event):
 
 
 def scan_events():
-    """Every event, projected to the audit's attributes; PynamoDB follows LastEvaluatedKey page by page."""
-    return Event.scan(attributes_to_get=AUDIT_ATTRIBUTES, page_size=SCAN_PAGE_SIZE)
+    """Every event as an audit_items.AuditItem: one Scan in SCAN_SEGMENTS parallel segments, projected."""
+    from payments.audit_items import AuditItem  # with msgspec: only the audit's reads pay for the import
+
+    return dynamodb.scan_items(
+        Event, attributes=AUDIT_ATTRIBUTES, item_type=AuditItem, segments=SCAN_SEGMENTS, page_size=SCAN_PAGE_SIZE
+    )
 
 
 def audit_rows(*, filters, seen=None):
-    """The filtered rows, event by event in scan order, newest first within each event.
-
+    """The filtered rows of every source, each source's in its own order (the page sorts them all):
+    the events table (event by event as the Scan's pages arrive, newest first within each event), then
+    the operators' own changes. The page's heap, counts and totals take rows from any.
     seen: an optional dict filled with event_id -> title for every event scanned.
     """
-    for event in scan_events():
+    yield from _event_rows(filters=filters, seen=seen)
+    yield from _operator_rows(filters=filters)
+
+
+def _event_rows(*, filters, seen):
+    for item in scan_events():
+        event_id = item.event_id.S
         if seen is not None:
-            seen[event.event_id] = event.title or event.event_id
-        if filters.event and event.event_id != filters.event:
+            seen[event_id] = item.title.S or event_id
+        if filters.event and event_id != filters.event:
             continue
-        for row in event_rows(event):
+        for row in event_rows(item):
             if filters.matches(row):
                 yield row
+
+
+def _operator_rows(*, filters):
     if filters.event or filters.patron:
         return  # operator changes belong to no event and no patron
     for row in operator_rows():

@@ -6,12 +6,16 @@ after changing table names.
 
 Only this module touches what PynamoDB keeps private (`Model._connection`,
 `Model._get_connection()`, `Connection._client`, `Model._get_schema()`) or calls botocore's client
-directly: sharing one client, raw Scan pages and batch reads for the dispatch page, raw conditional
-writes for demo data, one BatchGetItem across tables, creating tables with TTL, the raw client for
-tests and benchmarks. tests/test_dynamodb_seam.py fails, saying what changed, when a PynamoDB upgrade
-moves any of it.
+directly: sharing one client, raw Scan pages and batch reads for the dispatch page, parallel Scan
+segments decoded straight from the response's JSON for the audit trail, raw conditional writes for
+demo data, one BatchGetItem across tables, creating tables with TTL, the raw client for tests and
+benchmarks. tests/test_dynamodb_seam.py fails, saying what changed, when a PynamoDB upgrade moves any
+of it.
 """
 
+import functools
+import queue
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -71,7 +75,8 @@ def _share_client(model):
     if key in _clients:
         connection._client = _clients[key]
     else:
-        _clients[key] = connection.client
+        client = _clients[key] = connection.client
+        client.meta.events.register(_BEFORE_PARSE_SCAN, _decode_scan_items, unique_id=_BEFORE_PARSE_SCAN)
 
 
 def raw_client(model=None):
@@ -89,13 +94,95 @@ def scan_raw(model, *, attributes, filter_condition=None):
     PynamoDBConnectionError, which the outage middleware answers with 503). For reads where
     building models costs more than the Scan itself.
     """
+    for page in _segment_pages(model, attributes=attributes, filter_condition=filter_condition):
+        yield from page
+
+
+def scan_items(model, *, attributes, item_type, segments=1, page_size=None):
+    """Every item of the model's table, projected to `attributes`, decoded into `item_type` (a msgspec type).
+
+    For reads of the whole table where even botocore's parsing costs more than the Scan: botocore
+    walks its shape model for every attribute value, while msgspec decodes the response's JSON
+    straight into `item_type` and skips whatever it does not declare (see `_page_decoder`).
+
+    segments > 1 reads that many Scan segments (Segment/TotalSegments) in parallel threads, so the
+    waits for DynamoDB overlap each other and the decoding. Items come as their pages arrive: key
+    order within a segment, no order across segments. Memory is bounded whatever the table's
+    size: each reader holds one page, at most `segments` more wait, the caller consumes one.
+    page_size: items per Scan page (Limit); None leaves DynamoDB's own cap of 1 MB read.
+    Errors are PynamoDB's, raised to the caller; a caller that stops early stops the readers.
+    """
+    decoder = _page_decoder(item_type)
+    if segments == 1:
+        for page in _segment_pages(model, attributes=attributes, page_size=page_size, decoder=decoder):
+            yield from page
+        return
+    pages = queue.Queue(maxsize=segments)
+    stop = threading.Event()
+
+    def read(segment):
+        try:
+            for page in _segment_pages(
+                model, attributes=attributes, page_size=page_size, decoder=decoder, segment=(segment, segments)
+            ):
+                if not _hand_over(pages, page, stop):
+                    return
+            _hand_over(pages, _SEGMENT_DONE, stop)
+        except BaseException as exc:  # handed to the caller, who raises it
+            _hand_over(pages, _Failure(exc), stop)
+
+    with ThreadPoolExecutor(max_workers=segments, thread_name_prefix="scan-segment") as readers:
+        for segment in range(segments):
+            readers.submit(read, segment)
+        try:
+            done = 0
+            while done < segments:
+                page = pages.get()
+                if page is _SEGMENT_DONE:
+                    done += 1
+                elif isinstance(page, _Failure):
+                    raise page.exc
+                else:
+                    yield from page
+        finally:
+            stop.set()  # the readers give up at their next page; leaving `with` waits for them
+
+
+_SEGMENT_DONE = object()
+
+
+class _Failure:
+    def __init__(self, exc):
+        self.exc = exc
+
+
+def _hand_over(pages, page, stop):
+    """Put `page` on the queue unless the caller stopped reading; False once it has."""
+    while not stop.is_set():
+        try:
+            pages.put(page, timeout=0.05)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _segment_pages(model, *, attributes, filter_condition=None, page_size=None, decoder=None, segment=None):
+    """The pages (lists of items) of one Scan, or of one segment: segment=(number, total)."""
     connection = model._get_connection()
+    options = {"limit": page_size} if page_size else {}
+    if filter_condition is not None:
+        options["filter_condition"] = filter_condition
+    if segment:
+        options["segment"], options["total_segments"] = segment
     start = None
     while True:
-        page = connection.scan(
-            attributes_to_get=attributes, filter_condition=filter_condition, exclusive_start_key=start
-        )
-        yield from page.get("Items", [])
+        _decoding.decoder = decoder  # set only around the request: this thread may make other Scans between pages
+        try:
+            page = connection.scan(attributes_to_get=attributes, exclusive_start_key=start, **options)
+        finally:
+            _decoding.decoder = None
+        yield page.get("Items", [])
         start = page.get("LastEvaluatedKey")
         if not start:
             return
@@ -125,6 +212,48 @@ def batch_get_raw(model, *, keys, attributes):
         else:
             raise RuntimeError(f"BatchGetItem left {len(pending)} keys unprocessed after {BATCH_GET_ATTEMPTS} attempts")
     return found
+
+
+# botocore's `before-parse` event lets a handler take over part of a response: the items it
+# decodes go into `customized_response_dict`, and botocore parses only what is left of the body
+# (the start key, counts and consumed capacity, which stay botocore's as PynamoDB reads them).
+# Only Scans that asked for it, in their own thread, are touched.
+_BEFORE_PARSE_SCAN = "before-parse.dynamodb.Scan"
+_decoding = threading.local()
+
+
+def _decode_scan_items(response_dict, customized_response_dict, **kwargs):
+    decoder = getattr(_decoding, "decoder", None)
+    if decoder is None or response_dict["status_code"] >= 300:
+        return
+    import msgspec  # already imported by _page_decoder
+
+    page = decoder.decode(response_dict["body"])
+    customized_response_dict["Items"] = page.Items
+    rest = {"Count": page.Count, "ScannedCount": page.ScannedCount}
+    for name in ("LastEvaluatedKey", "ConsumedCapacity"):
+        if raw := getattr(page, name):
+            rest[name] = raw
+    response_dict["body"] = msgspec.json.encode(rest)
+
+
+@functools.cache
+def _page_decoder(item_type):
+    # msgspec is imported here, not at the top: only the audit's reads need it, and the import
+    # (~9 ms) would otherwise be paid by every cold start.
+    import msgspec
+
+    page_type = msgspec.defstruct(
+        "ScanPage",
+        [
+            ("Items", list[item_type], []),
+            ("Count", int, 0),
+            ("ScannedCount", int, 0),
+            ("LastEvaluatedKey", msgspec.Raw, msgspec.Raw()),  # left raw: re-encoded for botocore as it came
+            ("ConsumedCapacity", msgspec.Raw, msgspec.Raw()),
+        ],
+    )
+    return msgspec.json.Decoder(page_type)
 
 
 def create_raw_item(model, *, key, attributes):

@@ -5,7 +5,9 @@ changed and what depends on it, rather than as a slow page, a lost client share 
 """
 
 import inspect
+import threading
 
+import msgspec
 import pynamodb
 import pytest
 from botocore.exceptions import ClientError
@@ -59,8 +61,8 @@ def test_table_connections_hold_a_connection_that_builds_its_client_lazily():
 
 def test_table_scans_take_the_projection_filter_and_start_key_and_answer_raw_pages():
     parameters = inspect.signature(TableConnection.scan).parameters
-    for name in ("attributes_to_get", "filter_condition", "exclusive_start_key"):
-        relied_on(name in parameters, f"TableConnection.scan has no `{name}`", "the dispatch page's raw Scan")
+    for name in ("attributes_to_get", "filter_condition", "exclusive_start_key", "limit", "segment", "total_segments"):
+        relied_on(name in parameters, f"TableConnection.scan has no `{name}`", "raw Scans (dispatch page, audit)")
 
 
 @pytest.mark.parametrize("error_class", [UpdateError, PutError])
@@ -180,3 +182,37 @@ def test_raw_batch_reads_return_projected_items_and_leave_out_missing_keys(raw_t
     items = dynamodb.batch_get_raw(Event, keys=keys, attributes=["event_id", "title"])
     assert sorted(item["event_id"]["S"] for item in items) == keys[:-1]
     assert all(set(item) == {"event_id", "title"} for item in items)
+
+
+class Titled(msgspec.Struct):
+    event_id: dict[str, str]
+    title: dict[str, str] = {}
+
+
+def test_scan_items_decodes_the_json_into_the_callers_type_in_parallel_segments(raw_table):
+    for n in range(9):
+        raw_table.put(event_item(f"ev-{n}", other_software={"S": "kept"}))
+    items = list(
+        dynamodb.scan_items(Event, attributes=["event_id", "title"], item_type=Titled, segments=3, page_size=2)
+    )
+    relied_on(
+        all(isinstance(item, Titled) for item in items),
+        "botocore's before-parse event no longer lets a handler supply the parsed Items",
+        "decoding the audit's Scan with msgspec instead of botocore's shape walk",
+    )
+    assert sorted(item.event_id["S"] for item in items) == [f"ev-{n}" for n in range(9)]
+    assert {item.title["S"] for item in items} == {f"Charter ev-{n}" for n in range(9)}
+    # Other Scans on the same client, in this thread too, are left to botocore and PynamoDB
+    assert sorted(e.event_id for e in Event.scan()) == [f"ev-{n}" for n in range(9)]
+    assert all(
+        set(item) == {"event_id", "title"} for item in dynamodb.scan_raw(Event, attributes=["event_id", "title"])
+    )
+
+
+def test_a_caller_that_stops_early_stops_the_segment_readers(raw_table):
+    for n in range(12):
+        raw_table.put(event_item(f"ev-{n}"))
+    items = dynamodb.scan_items(Event, attributes=["event_id"], item_type=Titled, segments=4, page_size=1)
+    assert next(items).event_id["S"].startswith("ev-")
+    items.close()  # what a streamed response does when the client goes away
+    assert not [t for t in threading.enumerate() if t.name.startswith("scan-segment")]
