@@ -4,7 +4,9 @@ One Scan of the events table, in parallel segments, projected to what the audit 
 straight from DynamoDB's JSON into small typed items (payments.audit_items); no per-event
 follow-up requests. Rows are produced by generators: the CSV streams them as the Scan's pages
 arrive (newest first within each event) and never holds the table; the page keeps only the rows
-up to the page it shows (a bounded heap) plus counts and totals of every matching row.
+up to the page it shows (a bounded heap) plus counts and totals of every matching row. Operator
+changes (stored on each operator's item, read through accounts.selectors) are a second source: one
+more Scan, of the small operators table.
 """
 
 import heapq
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from accounts.selectors import operator_audit_entries
 from events.ledger import ZERO
 from events.models import Event, money
 from scc import clock, dynamodb
@@ -42,6 +45,7 @@ class AuditRow:
     detail: str
     legacy: bool = False
     method: str | None = None  # a PaymentMethod code, for payment, void and refund rows that have one
+    subject: str = ""  # for operator changes: the operator changed (`operator` is who changed it)
 
     @property
     def needs_attention(self):
@@ -64,7 +68,7 @@ class AuditFilters:
     def matches(self, row):
         if self.event and row.event_id != self.event:
             return False
-        if self.operator and row.operator.casefold() != self.operator.casefold():
+        if self.operator and self.operator.casefold() not in (row.operator.casefold(), row.subject.casefold()):
             return False
         if self.action and row.action != self.action:
             return False
@@ -210,14 +214,13 @@ def scan_events():
 
 
 def audit_rows(*, filters, seen=None):
-    """The filtered rows of every source, each source's in its own order (the page sorts them all).
-
-    Today the one source is the events table: event by event as the Scan's pages arrive, newest
-    first within each event. Another source (the operators table's entries) is one more
-    `yield from` of its filtered rows here; the page's heap, counts and totals take rows from any.
+    """The filtered rows of every source, each source's in its own order (the page sorts them all):
+    the events table (event by event as the Scan's pages arrive, newest first within each event), then
+    the operators' own changes. The page's heap, counts and totals take rows from any.
     seen: an optional dict filled with event_id -> title for every event scanned.
     """
     yield from _event_rows(filters=filters, seen=seen)
+    yield from _operator_rows(filters=filters)
 
 
 def _event_rows(*, filters, seen):
@@ -230,6 +233,33 @@ def _event_rows(*, filters, seen):
         for row in event_rows(item):
             if filters.matches(row):
                 yield row
+
+
+def _operator_rows(*, filters):
+    if filters.event or filters.patron:
+        return  # operator changes belong to no event and no patron
+    for row in operator_rows():
+        if filters.matches(row):
+            yield row
+
+
+def operator_rows():
+    """Changes to operators (added, role, status, password, unlock) as audit rows without an event."""
+    for entry in operator_audit_entries():
+        yield AuditRow(
+            at=entry.at,
+            moment=entry.moment,
+            operator=entry.operator,
+            action=entry.action,
+            event_id="",
+            event_title="",
+            patron_id=None,
+            patron_name=None,
+            amount=None,
+            payment_id=None,
+            detail=f"{entry.username}: {entry.detail}",
+            subject=entry.username,
+        )
 
 
 def audit_page(*, filters, page=1, per_page=PER_PAGE):

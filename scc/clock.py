@@ -34,3 +34,8 @@ def parse(value):
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def epoch(moment):
+    """Whole seconds since 1970 (DynamoDB's TTL format)."""
+    return int(moment.timestamp())

@@ -5,11 +5,12 @@ Models declare a `settings_table` (the settings name holding their table name);
 after changing table names.
 
 Only this module touches what PynamoDB keeps private (`Model._connection`,
-`Model._get_connection()`, `Connection._client`) or calls botocore's client directly:
-sharing one client, raw Scan pages and batch reads for the dispatch page, parallel Scan segments
-decoded straight from the response's JSON for the audit trail, raw conditional writes for demo
-data, the raw client for tests and benchmarks. tests/test_dynamodb_seam.py fails, saying
-what changed, when a PynamoDB upgrade moves any of it.
+`Model._get_connection()`, `Connection._client`, `Model._get_schema()`) or calls botocore's client
+directly: sharing one client, raw Scan pages and batch reads for the dispatch page, parallel Scan
+segments decoded straight from the response's JSON for the audit trail, raw conditional writes for
+demo data, one BatchGetItem across tables, creating tables with TTL, the raw client for tests and
+benchmarks. tests/test_dynamodb_seam.py fails, saying what changed, when a PynamoDB upgrade moves any
+of it.
 """
 
 import functools
@@ -18,8 +19,11 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.utils.module_loading import import_string
+from pynamodb.attributes import TTLAttribute
+from pynamodb.exceptions import GetError
 
 # Fail fast: a page should not hang for a dead endpoint.
 CONNECT_TIMEOUT_SECONDS = 2
@@ -31,9 +35,17 @@ def configured_models():
     return [import_string(path) for path in settings.DYNAMODB_MODELS]
 
 
+def table_name(model):
+    """The model's table from settings; a model may derive a default (the counters table does)."""
+    name = getattr(settings, model.settings_table, "")
+    if not name and hasattr(model, "default_table_name"):
+        name = model.default_table_name()
+    return name
+
+
 def bind_model(model):
     meta = model.Meta
-    meta.table_name = getattr(settings, model.settings_table)
+    meta.table_name = table_name(model)
     meta.host = settings.DYNAMODB_HOST
     meta.region = settings.AWS_REGION
     meta.connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
@@ -266,7 +278,8 @@ def create_raw_item(model, *, key, attributes):
 
 
 def create_missing_tables(*, report=print):
-    """Create each configured table that does not exist yet; never alter one that does."""
+    """Create each configured table that does not exist yet, with TTL on models that have a TTL
+    attribute. A table that exists is left as it is, except that TTL is turned on if it is off."""
     seen = set()
     for model in configured_models():
         name = model.Meta.table_name
@@ -274,11 +287,119 @@ def create_missing_tables(*, report=print):
             continue
         seen.add(name)
         if model.exists():
-            report(f"{name}: exists, left as it is")
+            report(f"{name}: exists, left as it is{_ttl_state(model)}")
             continue
-        model.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
+        create_table(model)
         _wait_until_active(model)
-        report(f"{name}: created")
+        report(f"{name}: created{enable_ttl(model)}")
+
+
+def create_table(model):
+    """CreateTable for a model, on demand, without waiting. PynamoDB's own create_table also calls
+    UpdateTimeToLive at once (before the table is ACTIVE) and can only ignore every error of it."""
+    schema = model._get_schema()
+    model._get_connection().create_table(
+        attribute_definitions=schema["attribute_definitions"],
+        key_schema=schema["key_schema"],
+        billing_mode="PAY_PER_REQUEST",
+    )
+
+
+def _ttl_attribute(model):
+    return next((a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)), None)
+
+
+# dynalite (local runs and tests) has no TTL operations: it answers them with this code.
+TTL_UNSUPPORTED = "UnknownOperationException"
+
+
+def enable_ttl(model):
+    """Turn on DynamoDB TTL for the model's TTL attribute; a phrase for setup's report."""
+    attribute = _ttl_attribute(model)
+    if attribute is None:
+        return ""
+    try:
+        raw_client(model).update_time_to_live(
+            TableName=model.Meta.table_name,
+            TimeToLiveSpecification={"AttributeName": attribute, "Enabled": True},
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != TTL_UNSUPPORTED:
+            raise
+        return (
+            f"; TTL on {attribute}: not supported by this endpoint (dynalite), so expired items stay "
+            "until overwritten (the app reads them as absent)"
+        )
+    return f"; TTL on {attribute}: enabled"
+
+
+def _ttl_state(model):
+    """For an existing table: TTL as it is, turned on when it is off (the one setting setup changes on a
+    table that exists: without it expired counters are never deleted)."""
+    attribute = _ttl_attribute(model)
+    if attribute is None:
+        return ""
+    try:
+        description = raw_client(model).describe_time_to_live(TableName=model.Meta.table_name)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != TTL_UNSUPPORTED:
+            raise
+        description = {}
+    state = description.get("TimeToLiveDescription", {})
+    if state.get("TimeToLiveStatus") in ("ENABLED", "ENABLING") and state.get("AttributeName") == attribute:
+        return f"; TTL on {attribute}: enabled"
+    return enable_ttl(model)
+
+
+BATCH_GET_LIMIT = 100  # keys per BatchGetItem request (DynamoDB's cap)
+
+
+def batch_get(requests):
+    """Several items, from one or more tables, read consistently with one BatchGetItem per 100 keys.
+
+    requests: [(model, hash_key, attributes)]. Returns a model instance (projected to `attributes`)
+    or None per request, in order. Unprocessed keys (throttling) are asked again. Failures raise
+    PynamoDB's GetError, as a model's own get() would, so the outage middleware answers them.
+    """
+    found = {}
+    for start in range(0, len(requests), BATCH_GET_LIMIT):
+        found.update(_batch_get_page(requests[start : start + BATCH_GET_LIMIT]))
+    return [found.get((model.Meta.table_name, key)) for model, key, _ in requests]
+
+
+def _batch_get_page(requests):
+    tables = {}
+    for model, key, attributes in requests:
+        key_name = model._hash_key_attribute().attr_name
+        entry = tables.setdefault(model.Meta.table_name, {"model": model, "keys": [], "attributes": {key_name}})
+        entry["keys"].append({key_name: {"S": key}})
+        entry["attributes"].update(attributes)
+    request_items = {}
+    for name, entry in tables.items():
+        names = {f"#p{i}": attribute for i, attribute in enumerate(sorted(entry["attributes"]))}
+        request_items[name] = {
+            "Keys": list({k[next(iter(k))]["S"]: k for k in entry["keys"]}.values()),  # each key once
+            "ConsistentRead": True,
+            "ProjectionExpression": ", ".join(names),
+            "ExpressionAttributeNames": names,
+        }
+    found = {}
+    client = raw_client(requests[0][0])
+    for attempt in range(MAX_RETRY_ATTEMPTS + 1):
+        try:
+            answer = client.batch_get_item(RequestItems=request_items)
+        except (BotoCoreError, ClientError) as exc:
+            raise GetError(f"BatchGetItem failed: {exc}", exc) from exc
+        for name, items in answer.get("Responses", {}).items():
+            model = tables[name]["model"]
+            key_name = model._hash_key_attribute().attr_name
+            for item in items:
+                found[(name, item[key_name]["S"])] = model.from_raw_data(item)
+        request_items = answer.get("UnprocessedKeys") or {}
+        if not request_items:
+            return found
+        time.sleep(0.05 * 2**attempt)
+    raise GetError("BatchGetItem left keys unprocessed after retries")
 
 
 def _wait_until_active(model, *, timeout=300):

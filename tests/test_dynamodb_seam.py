@@ -15,9 +15,9 @@ from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.models import Model
 
+from accounts.models import Counter, Operator
 from events.models import Event
 from scc import dynamodb
-from scc.operators import Operator
 from tests.factories import event_item
 
 UPGRADE = (
@@ -121,6 +121,47 @@ def test_raw_items_are_created_once_and_never_overwritten(raw_table):
     again = {"title": {"S": "Changed"}}
     assert dynamodb.create_raw_item(Event, key={"event_id": {"S": "demo"}}, attributes=again) is False
     assert raw_table.get("demo") == created
+
+
+def test_models_still_describe_their_schema_and_hash_key():
+    relied_on(callable(getattr(Model, "_get_schema", None)), "Model._get_schema() is gone", "creating tables")
+    schema = Counter._get_schema()
+    relied_on(
+        {"attribute_definitions", "key_schema"} <= set(schema),
+        "Model._get_schema() no longer gives attribute_definitions and key_schema",
+        "creating tables (without PynamoDB's early UpdateTimeToLive)",
+    )
+    relied_on(
+        Counter._hash_key_attribute().attr_name == "key",
+        "Model._hash_key_attribute() is gone",
+        "BatchGetItem keys",
+    )
+
+
+def test_one_batch_get_reads_two_tables_in_order_with_none_for_missing(tables, wire):
+    Operator("ann", role="staff").save()
+    Counter("login#ann", hits=2).save()
+    wire.clear()
+    found = dynamodb.batch_get(
+        [
+            (Counter, "login#ann", ["hits"]),
+            (Operator, "ann", ["role"]),
+            (Operator, "nobody", ["role"]),
+            (Operator, "ann", ["role"]),
+        ]
+    )
+    assert wire == {("BatchGetItem", "counters+operators"): 1}
+    assert [type(item).__name__ if item else None for item in found] == ["Counter", "Operator", None, "Operator"]
+    assert found[0].hits == 2 and found[1].role == "staff" and found[1].password_hash is None  # projected
+
+
+def test_batch_get_splits_past_a_hundred_keys(tables, wire):
+    for n in range(150):
+        Operator(f"op{n:03}", role="staff").save()
+    wire.clear()
+    found = dynamodb.batch_get([(Operator, f"op{n:03}", ["role"]) for n in range(150)])
+    assert [item.username for item in found] == [f"op{n:03}" for n in range(150)]
+    assert wire == {("BatchGetItem", "operators"): 2}
 
 
 def test_batch_reads_take_key_maps_and_a_projection_and_models_name_their_hash_key():
