@@ -29,3 +29,9 @@ def csv_lines(header, records):
     yield writer.writerow(header)
     for record in records:
         yield writer.writerow(record)
+
+
+def with_bom(lines):
+    """The lines with a UTF-8 byte order mark first: Excel then reads "José Ñúñez" as UTF-8."""
+    yield "\ufeff"
+    yield from lines

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django import template
@@ -75,11 +75,29 @@ def usd_negated(value):
 
 @register.filter
 def short_local(value):
-    """A stored UTC ISO timestamp as a short local day and time ("Nov 1, 9:00 AM"), for busy tables."""
+    """A stored UTC ISO timestamp as a short local day and time with its zone ("Nov 1, 9:00 AM PST")."""
+    return compact_time(value)
+
+
+@register.filter
+def compact_time(value):
+    """A stored UTC ISO timestamp, local and short, zone named: "Nov 1, 9:00 AM PST" this year,
+    "Nov 1, 2025, 9:00 AM PST" another year. What does not parse is shown as stored."""
     moment = clock.parse(value) if value else None
     if moment is None:
         return value or "—"
-    return timezone.localtime(moment).strftime("%b %-d, %-I:%M %p")
+    local = timezone.localtime(moment)
+    day = "%b %-d" if local.year == timezone.localtime().year else "%b %-d, %Y,"
+    return local.strftime(f"{day} %-I:%M %p %Z")
+
+
+@register.filter
+def utc_exact(value):
+    """The exact stored moment in UTC, for a tooltip: "2026-11-01 17:00:00 UTC"."""
+    moment = clock.parse(value) if value else None
+    if moment is None:
+        return value or ""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 @register.filter
