@@ -38,7 +38,21 @@ def event_time(value):
     """An event's start in its own local time (the offset it was written with)."""
     if not isinstance(value, datetime):
         return "Date to be announced"
-    return value.strftime("%a, %b %-d, %Y · %-I:%M %p")
+    return value.strftime("%a, %b %-d, %Y · %-I:%M %p") + " " + zone_name(value)
+
+
+def zone_name(value):
+    """The zone of an aware time in words: the site zone's abbreviation ("PST") when the time's offset
+    is the site's at that moment, else the offset ("UTC+01:00"); nothing for a naive time."""
+    offset = value.utcoffset()
+    if offset is None:
+        return ""
+    local = timezone.localtime(value)
+    if local.utcoffset() == offset:
+        return local.strftime("%Z")
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @register.filter
@@ -87,8 +101,8 @@ def compact_time(value):
     if moment is None:
         return value or "—"
     local = timezone.localtime(moment)
-    day = "%b %-d" if local.year == timezone.localtime().year else "%b %-d, %Y,"
-    return local.strftime(f"{day} %-I:%M %p %Z")
+    day = "%b %-d" if local.year == timezone.localtime().year else "%b %-d, %Y"
+    return local.strftime(f"{day}, %-I:%M %p %Z")
 
 
 @register.filter
