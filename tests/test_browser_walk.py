@@ -143,6 +143,8 @@ class Walk:
         if SCREENSHOT_DIR:  # first, so that a failing stop can be looked at too
             Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=Path(SCREENSHOT_DIR) / f"walk-{self.size}-{name}.png", full_page=True)
+            # And what the screen shows at that moment (where the focus and the pinned banners are).
+            self.page.screenshot(path=Path(SCREENSHOT_DIR) / f"walk-{self.size}-{name}-screen.png")
         violations = self.axe()
         assert not violations, f"{name} at {self.size}: {json.dumps(violations, indent=1)}"
         width = self.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")

@@ -26,6 +26,7 @@
   var usd = api.usd;
 
   var state = { opener: null, eventId: null, paymentId: null, saving: false, roster: {}, autofilled: null, request: 0 };
+  var MAX_CENTS = 10000000; // $100,000.00, the API's largest amount
   var LABELS = { patron_id: "Patron", amount: "Amount (USD)", method: "Method", notes: "Notes", event_id: "Event" };
 
   function newPaymentId() {
@@ -70,7 +71,8 @@
     var chosen = state.roster[patron.value];
     var due = owed(chosen);
     var amountCents = cents(amount.value);
-    if (due === null || amountCents === null || amountCents <= cents(due)) {
+    // Past the largest amount the server takes, the field's own error says it all.
+    if (due === null || amountCents === null || amountCents <= cents(due) || amountCents > MAX_CENTS) {
       show(overpay, "");
       return;
     }
@@ -240,7 +242,6 @@
       return;
     }
     api.clearFields(form);
-    amount.value = api.normaliseAmount(amount.value); // what is sent is what the field shows
     setSaving(true);
     show(alertBox, "");
     var eventId = state.eventId;
@@ -249,7 +250,7 @@
     var payload = {
       event_id: eventId,
       patron_id: patron.value,
-      amount: amount.value,
+      amount: api.normaliseAmount(amount.value), // "$1,000.50" as typed, "1000.50" as sent
       notes: notes.value,
       payment_id: state.paymentId,
     };
