@@ -22,7 +22,7 @@
         var body = result.body;
         if (body && body.ok) {
           api.report(true, "Confirmation emailed to " + body.to + ".");
-          if (cell) cell.innerHTML = '<span class="badge ok">Sent</span>';
+          if (cell) cell.innerHTML = '<span><span class="badge ok">Sent</span></span>';
           button.dataset.resend = "true";
           label = "Resend";
         } else {
@@ -30,7 +30,7 @@
           api.report(false, "Email not sent: " + why.charAt(0).toUpperCase() + why.slice(1));
           if (cell && body && body.email_sent === false) {
             // As the page shows it after a reload (the record is unchanged; the audit has the failure).
-            cell.innerHTML = '<span class="badge warn">Failed</span>';
+            cell.innerHTML = '<span><span class="badge warn">Failed</span></span>';
           }
         }
       })
