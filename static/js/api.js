@@ -93,13 +93,9 @@ window.SCC = (function () {
     return summary(form, fields, error);
   }
 
-  // What people type for money ("$45", "1,000.50", " 45 ") as the decimal the API reads ("45",
-  // "1000.50"); anything else unchanged, for the server to refuse in its own words.
+  // Amounts as people type them, as decimals (page.js, loaded on every page, has the rule).
   function normaliseAmount(text) {
-    var value = (text || "").trim().replace(/^\$\s*/, "");
-    if (/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(value)) value = value.replace(/,/g, "");
-    if (/^\d+\.$/.test(value)) value = value.slice(0, -1);
-    return /^\d+(\.\d+)?$/.test(value) ? value : (text || "").trim();
+    return window.SCCAmount ? window.SCCAmount(text) : (text || "").trim();
   }
 
   // The CSRF token from its cookie when it can be read (it is current even after signing in again

@@ -25,6 +25,23 @@
     if (copy) copyText(copy, copy.dataset.copy);
   });
 
+  // What people type for money ("$45", "1,000.50", " 45 ") as the decimal the server reads ("45",
+  // "1000.50"); anything else unchanged, for the server to refuse in its own words.
+  function normaliseAmount(text) {
+    var value = (text || "").trim().replace(/^\$\s*/, "");
+    if (/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(value)) value = value.replace(/,/g, "");
+    if (/^\d+\.$/.test(value)) value = value.slice(0, -1);
+    return /^\d+(\.\d+)?$/.test(value) ? value : (text || "").trim();
+  }
+  window.SCCAmount = normaliseAmount;
+
+  // Forms posted by the browser: amount fields (data-amount) go as decimals.
+  document.addEventListener("submit", function (event) {
+    event.target.querySelectorAll("input[data-amount]").forEach(function (input) {
+      input.value = normaliseAmount(input.value);
+    });
+  });
+
   // Escape closes an open toast when no dialog is open (a dialog takes Escape for itself).
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" || document.querySelector("dialog[open]")) return;
