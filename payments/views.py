@@ -6,15 +6,11 @@ from events.serializers import payment_json
 from payments import services
 from payments.forms import PaymentLogForm, PaymentNotifyForm, PaymentRefundForm, PaymentVoidForm
 from scc.api import api_view, ok, validated
-from scc.exceptions import DomainError
 
 
 def _event_with_user(request):
     """payment-log's prefetch: the event its checks read, in one request with the operator."""
-    try:
-        data = validated(PaymentLogForm, request)
-    except DomainError:
-        return None  # the view answers it, after authentication
+    data = validated(PaymentLogForm, request)
     return selectors.event_with_user(request, event_id=data["event_id"], attributes=services.LOG_CHECK_ATTRIBUTES)
 
 

@@ -97,6 +97,15 @@ def _csrf_failure(request):
     return check.process_view(request, None, (), {})
 
 
+def _prefetch(prefetch, request):
+    if prefetch is None:
+        return None
+    try:
+        return prefetch(request)
+    except DomainError:
+        return None  # answered by the view, after authentication: 401 and 403 come first
+
+
 def api_view(*, methods, role=None, prefetch=None):
     """Wrap a JSON view: method check, authentication, role, CSRF for sessions; domain errors as JSON.
 
@@ -105,7 +114,8 @@ def api_view(*, methods, role=None, prefetch=None):
     may). A Bearer-token request needs no CSRF token.
     prefetch: a callable(request) run before `request.user` is first used, so that it can read the
     operator together with what the view needs (one round trip instead of two); what it returns is
-    `request.prefetched` (None without one). It must not answer: errors are the view's, after the checks.
+    `request.prefetched` (None without one). A domain error it raises (a body that does not validate)
+    makes it None: the view meets the error again (`validated` remembers it) after the checks.
     """
 
     if isinstance(role, dict) and set(role) != set(methods):
@@ -121,7 +131,7 @@ def api_view(*, methods, role=None, prefetch=None):
                 return response
             needed = role.get(request.method) if isinstance(role, dict) else role
             try:
-                request.prefetched = prefetch(request) if prefetch is not None and needed is not None else None
+                request.prefetched = _prefetch(prefetch, request) if needed is not None else None
                 if needed is not None:
                     user = request.user
                     if not user.is_authenticated:
