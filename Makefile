@@ -61,10 +61,13 @@ format: install
 bench: install
 	$(PY) -m bench $(BENCH)
 
-# 8 workers mixing payment-log, notify, void and waiver signing on one event (RELIABILITY.md).
+# 8 workers mixing payment-log, notify, void and waiver signing on one event (RELIABILITY.md),
+# then the long profile of the stored-shapes fuzz (tests/test_stored_shapes.py; make test runs 60).
 SOAK_SECONDS ?= 30
+SHAPES_EXAMPLES ?= 1000
 soak: install
 	$(PY) -W ignore -m tests.soak $(SOAK_SECONDS) 8
+	SCC_SHAPES_EXAMPLES=$(SHAPES_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q tests/test_stored_shapes.py
 
 # Deploying (README "Deploying"). Zappa zips the virtualenv it runs in, so the zip is
 # built from a runtime-only venv: requirements.txt plus zappa (its handler), never the dev tools.

@@ -1,8 +1,12 @@
 """The existing events table, as PynamoDB sees it.
 
 The table is shared with other software: never `save()` an Event that exists
-(PutItem drops attributes this model does not define). Write with
-`Event(event_id).update(actions=..., condition=Event.event_id.exists())`.
+(PutItem drops attributes this model does not define). Write through events.writes.update
+(one UpdateItem with actions and a condition, e.g. `Event.event_id.exists()`).
+
+The models define the table and serialize what the app writes. The app never reads an item
+into them: PynamoDB refuses a whole item over one value of another type, and other software
+writes what it likes. Reads go through events.items, which reads what it can of each value.
 """
 
 from decimal import Decimal

@@ -51,7 +51,7 @@ def csv_record(row):
         neutralise(row.patron_name),
         "" if row.amount is None else format(row.amount, "f"),
         neutralise(row.payment_id),
-        neutralise(row.detail),
+        neutralise(" ".join(part for part in (row.unreadable_label, row.detail) if part)),
         "yes" if row.legacy else "no",
         neutralise(row.method),
     ]

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from events import items
 from events.ledger import ZERO
-from events.models import Event, money
-from scc import clock
+from events.models import Event
+from scc import clock, dynamodb
 from scc.vocabulary import NEEDS_ATTENTION, AuditAction
 
 AUDIT_ATTRIBUTES = ["event_id", "title", "roster", "payments", "audit"]
@@ -38,6 +39,11 @@ class AuditRow:
     detail: str
     legacy: bool = False
     method: str | None = None  # a PaymentMethod code, for payment, void and refund rows that have one
+    unreadable: str | None = None  # where in the item, when the entry (or its record) cannot be read
+
+    @property
+    def unreadable_label(self):
+        return f"Unreadable record ({self.unreadable} of event {self.event_id})" if self.unreadable else ""
 
     @property
     def needs_attention(self):
@@ -88,13 +94,16 @@ class AuditTotals:
     voided: Decimal = ZERO  # negative, as stored
     refunds: int = 0
     refunded: Decimal = ZERO  # negative, as stored
+    unreadable: int = 0  # rows of these actions without a readable amount: left out of the sums, said so
 
     @property
     def net(self):
         return self.paid + self.voided + self.refunded
 
     def add(self, row):
-        if row.action == AuditAction.PAYMENT_LOGGED:
+        if row.action in PAYMENT_ACTIONS and row.amount is None:
+            self.unreadable += 1  # no amount to read, here or on its record: left out, and said so
+        elif row.action == AuditAction.PAYMENT_LOGGED:
             self.payments += 1
             self.paid += row.amount or ZERO
         elif row.action == AuditAction.PAYMENT_VOIDED:
@@ -136,16 +145,20 @@ class AuditPage:
 
 
 def event_rows(event):
-    """One event's audit rows, newest first: its audit entries plus one synthesized row per legacy record."""
-    names = {p.patron_id: p.name for p in event.roster or []}
-    by_id = {r.payment_id: r for r in event.payments or [] if r.payment_id}
+    """One event's audit rows, newest first: its audit entries plus one synthesized row per legacy record.
+
+    event: an events.items.EventItem. An entry or legacy record that cannot be read is a row saying so.
+    """
+    names = {p.patron_id: p.name for p in event.roster if p.patron_id}
+    by_id = {r.payment_id: r for r in event.payments if r.payment_id}
     title = event.title or event.event_id
     rows = []
-    for entry in event.audit or []:
+    for entry in event.audit:
         record = by_id.get(entry.payment_id) if entry.payment_id else None
         patron_id = entry.patron_id or (record.patron_id if record else None)
         amount = entry.amount if entry.amount is not None else (record.amount if record else None)
         detail = entry.detail or (record.notes if record and entry.action in PAYMENT_ACTIONS else None)
+        unreadable = None if entry.readable and (record is None or record.counts) else entry.where
         rows.append(
             AuditRow(
                 at=entry.at or "",
@@ -156,13 +169,14 @@ def event_rows(event):
                 event_title=title,
                 patron_id=patron_id,
                 patron_name=names.get(patron_id) if patron_id else None,
-                amount=None if amount is None else money(amount),
+                amount=amount,
                 payment_id=entry.payment_id,
                 detail=detail or "",
                 method=record.method if record else None,
+                unreadable=unreadable,
             )
         )
-    for record in event.payments or []:
+    for record in event.payments:
         if record.is_legacy:
             # The old system wrote no audit entries: its records stand for their own.
             rows.append(
@@ -179,6 +193,7 @@ def event_rows(event):
                     payment_id=None,
                     detail=record.notes or "",
                     legacy=True,
+                    unreadable=None if record.counts else record.where,
                 )
             )
     rows.sort(key=lambda row: row.sort_key, reverse=True)
@@ -186,8 +201,9 @@ def event_rows(event):
 
 
 def scan_events():
-    """Every event, projected to the audit's attributes; PynamoDB follows LastEvaluatedKey page by page."""
-    return Event.scan(attributes_to_get=AUDIT_ATTRIBUTES, page_size=SCAN_PAGE_SIZE)
+    """Every event, projected to the audit's attributes, as events.items reads them, page by page."""
+    for raw in dynamodb.scan_raw(Event, attributes=AUDIT_ATTRIBUTES, page_size=SCAN_PAGE_SIZE):
+        yield items.read_event(raw)
 
 
 def audit_rows(*, filters, seen=None):

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import size
 
-from events import ledger, selectors
-from events.errors import EventNotFound, EventTooLarge
+from events import ledger, selectors, writes
+from events.errors import EventNotFound, UnreadableRecord
 from events.models import AuditEntry, Event, PaymentRecord, RecordKind
 from payments import emails
 from payments.errors import EmailNotSent, InvalidPayment, PaymentConflict, PaymentNotFound
 from scc import clock
-from scc.dynamodb import is_condition_failure, is_item_too_large
+from scc.exceptions import DomainError
 from scc.vocabulary import AuditAction
 
 logger = logging.getLogger(__name__)
@@ -84,23 +84,12 @@ def _append_to_ledger(*, event_id, record, entry, ledger_size=None):
     condition = Event.event_id.exists() & ~Event.payment_ids.contains(record.payment_id)
     if ledger_size is not None:
         condition &= Event.payments.does_not_exist() if ledger_size == 0 else size(Event.payments) == ledger_size
-    updated = Event(event_id)
-    try:
-        updated.update(
-            actions=[
-                Event.payments.set((Event.payments | []).append([record])),
-                Event.payment_ids.add({record.payment_id}),
-                Event.audit.set((Event.audit | []).append([entry])),
-            ],
-            condition=condition,
-        )
-    except UpdateError as exc:
-        if is_item_too_large(exc):
-            raise EventTooLarge(ITEM_FULL) from exc
-        if is_condition_failure(exc):
-            return None
-        raise
-    return updated
+    actions = [
+        Event.payments.set((Event.payments | []).append([record])),
+        Event.payment_ids.add({record.payment_id}),
+        Event.audit.set((Event.audit | []).append([entry])),
+    ]
+    return writes.update(event_id, actions=actions, condition=condition, full_message=ITEM_FULL)
 
 
 def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=None, method=None):
@@ -168,6 +157,15 @@ def _void_of(event, payment_id):
     return next((r for r in ledger.payments(event) if r.is_void and r.voids == payment_id), None)
 
 
+def _check_readable(event, original):
+    """Refuse to act on a record that cannot be read, or whose voids and refunds cannot be (events.items)."""
+    if not original.readable:
+        raise UnreadableRecord(f"{original.where} of event {event.event_id!r}")
+    doubtful = ledger.doubtful(ledger.payments(event), original.payment_id)
+    if doubtful:
+        raise UnreadableRecord(f"{doubtful[0].where} of event {event.event_id!r}")
+
+
 def _check_voidable(event, payment_id):
     """The payment to void, or raise: 404 unknown, 400 a void, 409 already voided."""
     original = _find_payment(event, payment_id)
@@ -177,6 +175,7 @@ def _check_voidable(event, payment_id):
             "cannot be voided here.",
             fields={"payment_id": ["Not on this event's ledger."]},
         )
+    _check_readable(event, original)
     if original.kind not in (None, RecordKind.PAYMENT):
         kind = RecordKind.label_for(original.kind).lower()
         raise InvalidPayment(
@@ -262,6 +261,7 @@ def _check_refundable(event, payment_id):
             "cannot be refunded here.",
             fields={"payment_id": ["Not on this event's ledger."]},
         )
+    _check_readable(event, original)
     if original.kind not in (None, RecordKind.PAYMENT):
         raise InvalidPayment(
             f"That record is a {RecordKind.label_for(original.kind).lower()}, not a payment: only payments "
@@ -366,6 +366,8 @@ def _notify_recipient(event, record, payment_id):
             f"No payment with id {payment_id!r} on this event. Payments recorded by the old system have no "
             "payment id and no patron, so they cannot be emailed."
         )
+    if not record.readable:
+        raise UnreadableRecord(f"{record.where} of event {event.event_id!r}")
     if record.kind not in (None, RecordKind.PAYMENT):
         kind = RecordKind.label_for(record.kind).lower()
         raise InvalidPayment(f"This record is a {kind}, not a payment: there is nothing to confirm.")
@@ -407,11 +409,10 @@ def _record_email_failure(*, operator, event_id, record, reason):
         detail=reason,
     )
     try:
-        Event(event_id).update(
-            actions=[Event.audit.set((Event.audit | []).append([entry]))],
-            condition=Event.event_id.exists(),
+        writes.update(
+            event_id, actions=[Event.audit.set((Event.audit | []).append([entry]))], condition=Event.event_id.exists()
         )
-    except UpdateError:
+    except (UpdateError, DomainError):
         # The mail failure is the answer either way; do not turn a 502 into a 500.
         logger.exception("Could not record email.failed for payment %s of event %s", record.payment_id, event_id)
 
@@ -432,31 +433,25 @@ def _mark_sent(*, operator, event, index, payment_id, to, resend):
             patron_id=event.payments[index].patron_id,
             detail=("Resent to " if resend else "Sent to ") + to,
         )
-        updated = Event(event.event_id)
-        try:
-            updated.update(
-                actions=[
-                    Event.payments[index].email_sent.set(True),
-                    Event.payments[index].email_sent_at.set(at),
-                    Event.audit.set((Event.audit | []).append([entry])),
-                ],
-                condition=Event.event_id.exists() & (Event.payments[index].payment_id == payment_id),
-            )
-        except UpdateError as exc:
-            if is_item_too_large(exc):
-                raise EventTooLarge(
-                    f"The confirmation was emailed to {to}, but this event's record is full (DynamoDB's 400 KB "
-                    "item limit), so it could not be marked as sent."
-                ) from exc
-            if not is_condition_failure(exc):
-                raise
+        updated = writes.update(
+            event.event_id,
+            actions=[
+                Event.payments[index].email_sent.set(True),
+                Event.payments[index].email_sent_at.set(at),
+                Event.audit.set((Event.audit | []).append([entry])),
+            ],
+            condition=Event.event_id.exists() & (Event.payments[index].payment_id == payment_id),
+            full_message=f"The confirmation was emailed to {to}, but this event's record is full (DynamoDB's 400 KB "
+            "item limit), so it could not be marked as sent.",
+        )
+        if updated is None:
             event = selectors.get_event(event_id=event.event_id, consistent=True)
             index = None if event is None else _locate_payment(event, payment_id)[0]
             if index is None:
                 raise PaymentNotFound(
                     f"The confirmation was emailed to {to}, but the payment is no longer on this event, "
                     "so it could not be marked as sent."
-                ) from exc
+                )
             continue
         return updated.payments[index]
     raise PaymentConflict(

@@ -6,9 +6,10 @@ after changing table names.
 
 Only this module touches what PynamoDB keeps private (`Model._connection`,
 `Model._get_connection()`, `Connection._client`) or calls botocore's client directly:
-sharing one client, raw Scan pages and batch reads for the dispatch page, raw conditional writes
-for demo data, the raw client for tests and benchmarks. tests/test_dynamodb_seam.py fails, saying
-what changed, when a PynamoDB upgrade moves any of it.
+sharing one client, raw GetItem, UpdateItem and Scan pages and batch reads (events.items reads
+what they return, whatever its shape), raw conditional writes for demo data, the raw client for
+tests and benchmarks. tests/test_dynamodb_seam.py fails, saying what changed, when a PynamoDB
+upgrade moves any of it.
 """
 
 import time
@@ -68,20 +69,37 @@ def raw_client(model=None):
     return model._get_connection().connection.client
 
 
-def scan_raw(model, *, attributes, filter_condition=None):
+def get_raw(model, *, key, consistent=True, attributes=None):
+    """The item with this (string) hash key as DynamoDB's raw typed maps, projected to `attributes`
+    (None: the whole item), or None when there is none. Nothing is deserialized: the caller reads
+    what it can of the values (events.items), whatever their types."""
+    answer = model._get_connection().get_item(key, consistent_read=consistent, attributes_to_get=attributes)
+    return answer.get("Item")
+
+
+def update_raw(model, *, key, actions, condition=None):
+    """One UpdateItem of PynamoDB actions under a condition; the whole item after it (ALL_NEW) as raw
+    typed maps. Failures are PynamoDB's UpdateError (is_condition_failure, is_item_too_large, ...)."""
+    answer = model._get_connection().update_item(key, actions=actions, condition=condition, return_values="ALL_NEW")
+    return answer.get("Attributes", {})
+
+
+def scan_raw(model, *, attributes, filter_condition=None, page_size=None):
     """Every item of the model's table as DynamoDB's raw typed maps, projected to `attributes`, page by page.
 
     filter_condition: a PynamoDB condition DynamoDB applies before answering (a FilterExpression):
     items it rejects are still read (and paid for) but never sent back.
     Through PynamoDB's connection, so its retries and errors apply (a dead table is a
     PynamoDBConnectionError, which the outage middleware answers with 503). For reads where
-    building models costs more than the Scan itself.
+    building models costs more than the Scan itself. page_size: items per Scan page (Limit), which
+    bounds memory; None leaves DynamoDB's own 1 MB cap.
     """
     connection = model._get_connection()
+    options = {"limit": page_size} if page_size else {}
     start = None
     while True:
         page = connection.scan(
-            attributes_to_get=attributes, filter_condition=filter_condition, exclusive_start_key=start
+            attributes_to_get=attributes, filter_condition=filter_condition, exclusive_start_key=start, **options
         )
         yield from page.get("Items", [])
         start = page.get("LastEvaluatedKey")
@@ -188,3 +206,10 @@ def is_item_too_large(exc):
     """A write refused because the item would pass DynamoDB's 400 KB limit; nothing was stored."""
     message = (getattr(exc, "cause_response_message", None) or "").lower()
     return getattr(exc, "cause_response_code", None) == "ValidationException" and "size" in message
+
+
+def is_refused_by_stored_shape(exc):
+    """A write DynamoDB refused because what is stored has another type than the write assumes
+    (appending to a roster stored as a map, adding to a set stored as a list, a field of a list
+    element that is not a map): a ValidationException other than the size limit. Nothing was stored."""
+    return getattr(exc, "cause_response_code", None) == "ValidationException" and not is_item_too_large(exc)

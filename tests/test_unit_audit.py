@@ -10,14 +10,22 @@ from django.test import RequestFactory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events.models import AuditEntry, Event, Patron, PaymentRecord
+from events import items
 from payments.audit_views import _page_number
 from payments.forms import AuditFilterForm
 from payments.selectors import AuditFilters, AuditPage, AuditRow, AuditTotals, event_rows
 from scc import clock
+from tests.factories import legacy_payment, patron
 
 PROPERTIES = settings(max_examples=150, derandomize=True)
 LA = ZoneInfo("America/Los_Angeles")  # the site's zone in these settings
+
+
+def audit_entry(at, action, operator="alice", **fields):
+    return {
+        "M": {"at": {"S": at}, "operator": {"S": operator}, "action": {"S": action}}
+        | {name: {"S": value} for name, value in fields.items()}
+    }
 
 
 def row(**fields):
@@ -226,11 +234,11 @@ def test_totals_count_payments_and_voids_only():
         row(amount=Decimal("30.50")),
         row(action="payment.voided", amount=Decimal("-45.00")),
         row(action="email.sent", amount=Decimal("45.00")),
-        row(action="payment.logged", amount=None),  # a sparse legacy entry counts, for nothing
+        row(action="payment.logged", amount=None),  # no amount to read: left out, and counted as such
     ]:
         totals.add(audit_row)
-    assert (totals.payments, totals.paid, totals.voids, totals.voided) == (3, Decimal("75.50"), 1, Decimal("-45.00"))
-    assert totals.net == Decimal("30.50")
+    assert (totals.payments, totals.paid, totals.voids, totals.voided) == (2, Decimal("75.50"), 1, Decimal("-45.00"))
+    assert totals.net == Decimal("30.50") and totals.unreadable == 1
 
 
 @pytest.mark.parametrize(
@@ -266,20 +274,32 @@ def test_page_numbers_from_the_query(value, number):
 
 
 def test_event_rows_synthesize_legacy_records_and_fill_in_from_the_payment():
-    event = Event(
-        "sunset",
-        title="Sunset",
-        roster=[Patron(patron_id="p1", name="Ada Lovelace")],
-        payments=[
-            PaymentRecord(timestamp="2026-10-01T17:00:00+00:00", operator="admin", amount=Decimal("20"), notes="cash"),
-            PaymentRecord(payment_id="pay-1", patron_id="p1", amount=Decimal("45"), notes="card", kind="payment"),
-        ],
-        audit=[
-            AuditEntry(
-                at="2026-11-01T10:00:00.000+00:00", operator="alice", action="payment.logged", payment_id="pay-1"
-            ),
-            AuditEntry(at="2026-11-02T10:00:00.000+00:00", operator="alice", action="email.sent", payment_id="pay-1"),
-        ],
+    event = items.read_event(
+        {
+            "event_id": {"S": "sunset"},
+            "title": {"S": "Sunset"},
+            "roster": {"L": [patron("p1", "Ada Lovelace")]},
+            "payments": {
+                "L": [
+                    legacy_payment("20", notes="cash", timestamp="2026-10-01T17:00:00+00:00"),
+                    {
+                        "M": {
+                            "payment_id": {"S": "pay-1"},
+                            "patron_id": {"S": "p1"},
+                            "amount": {"N": "45"},
+                            "notes": {"S": "card"},
+                            "kind": {"S": "payment"},
+                        }
+                    },
+                ]
+            },
+            "audit": {
+                "L": [
+                    audit_entry("2026-11-01T10:00:00.000+00:00", "payment.logged", payment_id="pay-1"),
+                    audit_entry("2026-11-02T10:00:00.000+00:00", "email.sent", payment_id="pay-1"),
+                ]
+            },
+        }
     )
     rows_ = event_rows(event)
     assert [(r.action, r.legacy) for r in rows_] == [
