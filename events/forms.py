@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from events import amounts, changes, ledger
 from events.models import EVENT_FIELDS, money
-from scc.forms import JsonForm, RequiredBooleanField, ServiceForm
+from scc.forms import IdField, JsonForm, RequiredBooleanField, ServiceForm
 
 FULL_NAME_MAX = 200
 PHONE_MAX = 40
@@ -110,7 +110,7 @@ class _PatronFields(JsonForm):
 class RosterAddForm(_PatronFields):
     string_fields = ("event_id", "name", "email", "phone")
 
-    event_id = forms.CharField(max_length=1024)
+    event_id = IdField(max_length=1024)
 
     def clean(self):
         data = super().clean()
@@ -124,8 +124,8 @@ class RosterUpdateForm(_PatronFields):
 
     string_fields = ("event_id", "patron_id", "name", "email", "phone")
 
-    event_id = forms.CharField(max_length=1024)
-    patron_id = forms.CharField(max_length=PATRON_ID_MAX)
+    event_id = IdField(max_length=1024)
+    patron_id = IdField(max_length=PATRON_ID_MAX)
 
     @classmethod
     def from_json(cls, data):
@@ -147,16 +147,16 @@ class RosterUpdateForm(_PatronFields):
 class RosterCancelForm(JsonForm):
     string_fields = ("event_id", "patron_id", "reason")
 
-    event_id = forms.CharField(max_length=1024)
-    patron_id = forms.CharField(max_length=PATRON_ID_MAX)
+    event_id = IdField(max_length=1024)
+    patron_id = IdField(max_length=PATRON_ID_MAX)
     reason = forms.CharField(max_length=REASON_MAX)
 
 
 class RosterCheckinForm(JsonForm):
     string_fields = ("event_id", "patron_id")
 
-    event_id = forms.CharField(max_length=1024)
-    patron_id = forms.CharField(max_length=PATRON_ID_MAX)
+    event_id = IdField(max_length=1024)
+    patron_id = IdField(max_length=PATRON_ID_MAX)
     checked_in = RequiredBooleanField(required=False)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from events.amounts import MAX_AMOUNT, parse_amount  # noqa: F401 (the payment API's rule, re-exported)
 from events.models import PaymentMethod
 from payments.selectors import AuditFilters
-from scc.forms import JsonForm, StrictBooleanField
+from scc.forms import IdField, JsonForm, StrictBooleanField
 from scc.vocabulary import AuditAction
 
 MAX_NOTES = 1000
@@ -65,8 +65,8 @@ class MethodField(forms.ChoiceField):
 class PaymentLogForm(JsonForm):
     string_fields = ("event_id", "patron_id", "notes", "method")
 
-    event_id = forms.CharField(max_length=1024)
-    patron_id = forms.CharField(max_length=200)
+    event_id = IdField(max_length=1024)
+    patron_id = IdField(max_length=200)
     amount = AmountField()
     notes = forms.CharField(max_length=MAX_NOTES, required=False, strip=False)
     payment_id = PaymentIdField(required=False)
@@ -76,9 +76,9 @@ class PaymentLogForm(JsonForm):
 class PaymentRefundForm(JsonForm):
     string_fields = ("event_id", "payment_id", "reason")
 
-    event_id = forms.CharField(max_length=1024)
+    event_id = IdField(max_length=1024)
     # Any stored id, not only UUIDs: other software may have written the payment.
-    payment_id = forms.CharField(max_length=200)
+    payment_id = IdField(max_length=200)
     amount = AmountField()
     reason = forms.CharField(max_length=MAX_NOTES)
     refund_id = PaymentIdField(required=False)
@@ -87,7 +87,7 @@ class PaymentRefundForm(JsonForm):
 class PaymentVoidForm(JsonForm):
     string_fields = ("event_id", "reason")
 
-    event_id = forms.CharField(max_length=1024)
+    event_id = IdField(max_length=1024)
     payment_id = PaymentIdField()
     reason = forms.CharField(max_length=MAX_NOTES)
 
@@ -143,7 +143,7 @@ def _day_start(day):
 class PaymentNotifyForm(JsonForm):
     string_fields = ("event_id", "payment_id")
 
-    event_id = forms.CharField(max_length=1024)
+    event_id = IdField(max_length=1024)
     # Any stored id, not only UUIDs: other software may have written the record.
-    payment_id = forms.CharField(max_length=200)
+    payment_id = IdField(max_length=200)
     resend = StrictBooleanField(required=False)

@@ -6,6 +6,8 @@ and attributes other software keeps on the event are never touched.
 """
 
 import logging
+import random
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -13,7 +15,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import size
 
 from events import ledger, selectors, writes
-from events.errors import EventNotFound, UnreadableRecord
+from events.errors import EventNotFound, StoredShapeConflict, UnreadableRecord
 from events.models import AuditEntry, Event, PaymentRecord, RecordKind
 from payments import emails
 from payments.errors import EmailNotSent, InvalidPayment, PaymentConflict, PaymentNotFound
@@ -41,16 +43,36 @@ def _same_payment(record, *, patron_id, amount, notes, method=None):
     )
 
 
+def id_key(value):
+    """The form ids are compared in: a UUID in canonical form (other software may write upper case
+    or no hyphens), anything else as it is."""
+    if isinstance(value, str) and value.isascii():
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            pass
+    return value
+
+
 def _locate_payment(event, payment_id):
-    """(index in `payments`, record) or (None, None). The index is what the UpdateItem addresses."""
+    """(index in `payments`, record) or (None, None): the first record with this id, of any kind.
+    The index is what an UpdateItem addresses."""
+    key = id_key(payment_id)
     for index, record in enumerate(ledger.payments(event)):
-        if record.payment_id == payment_id:
+        if record.payment_id is not None and id_key(record.payment_id) == key:
             return index, record
     return None, None
 
 
 def _find_payment(event, payment_id):
     return _locate_payment(event, payment_id)[1]
+
+
+def _id_taken(event, record_id):
+    """Whether a record of the ledger itself has this id, or the guard set names it: the ledger
+    counts too, for records whose id never made it into `payment_ids` (other software, old data)."""
+    key = id_key(record_id)
+    return _find_payment(event, record_id) is not None or any(id_key(i) == key for i in event.payment_ids or ())
 
 
 def _replay(event, *, payment_id, patron_id, amount, notes, method=None):
@@ -64,9 +86,18 @@ def _replay(event, *, payment_id, patron_id, amount, notes, method=None):
     return LogResult(payment=record, totals=ledger.totals(event), created=False)
 
 
-# What log_payment's checks read: the ledger and audit (most of the item) only matter on a replay.
-LOG_CHECK_ATTRIBUTES = ["event_id", "roster", "payment_ids"]
+# What log_payment's one read needs: the roster (the patron), the ledger and the guard set (the id
+# is new), the price (a replay's totals). Not the audit, often most of the item.
+LOG_CHECK_ATTRIBUTES = ["event_id", "price", "roster", "payments", "payment_ids"]
 
+
+# How often a ledger write (log, void, refund) re-reads and retries when another record landed
+# between its read and its write (each write pins the ledger it checked). Each retry means another
+# record landed, so this bounds the wait for a burst of that many concurrent writes on one event
+# (with _back_off, a few seconds at most).
+LEDGER_ATTEMPTS = 40
+
+LEDGER_BUSY = "The ledger kept changing while saving; nothing was saved. Reload and try again."
 
 ITEM_FULL = (
     "This event's record is full (DynamoDB's 400 KB item limit). Nothing was saved; "
@@ -74,83 +105,105 @@ ITEM_FULL = (
 )
 
 
-def _append_to_ledger(*, event_id, record, entry, ledger_size=None):
+def _size_is(attribute, count):
+    """`attribute` (a list or set) has `count` elements; absent counts as empty."""
+    if count == 0:
+        return attribute.does_not_exist() | (size(attribute) == 0)
+    return size(attribute) == count
+
+
+def ledger_unchanged(event):
+    """The ledger still has exactly the records read: for writes whose amount depends on them
+    (a void, a refund). The ledger is append-only, so any record landing meanwhile fails this."""
+    return _size_is(Event.payments, len(event.payments))
+
+
+def ledger_grew_only_with_ids(event):
+    """Every record that landed in the ledger since it was read came with its id in `payment_ids`.
+
+    What payment-log checks is that no record of the ledger has its id. Records the app appends
+    (the usual race: others logging payments at once) add their ids to `payment_ids`, where
+    `NOT contains(payment_ids, id)` sees them; a record appended without its id (other software)
+    is not in the guard set. When every record read has its id in the set and the set names
+    nothing else (sizes equal: any ledger the app alone wrote), `size(payments) = size(payment_ids)`
+    holds as long as only such records land, and fails for any other: concurrent payments then do
+    not make each other read again. Otherwise (legacy records without ids) the ledger is pinned
+    as read.
+    """
+    records, ids = len(event.payments), len(event.payment_ids or ())
+    if records != ids:
+        return ledger_unchanged(event)
+    empty = _size_is(Event.payments, 0) & _size_is(Event.payment_ids, 0)
+    return empty | (size(Event.payments) == size(Event.payment_ids))
+
+
+def _append_to_ledger(*, event, record, entry, pin):
     """One UpdateItem: the record, its id in `payment_ids` and its audit entry, all or nothing.
 
-    ledger_size: the number of records read, pinned by the condition (the ledger is append-only,
-    so any record landing meanwhile fails it): for writes whose amount depends on the records read.
-    The updated Event, or None when the condition failed (no such event, the id is taken, the ledger grew).
+    pin: what the caller checked in the ledger it read (ledger_unchanged, ledger_grew_only_with_ids);
+    the guard set must still lack the id too. The updated event, or None when the condition
+    failed (no such event, the ledger changed, the id is taken).
     """
-    condition = Event.event_id.exists() & ~Event.payment_ids.contains(record.payment_id)
-    if ledger_size is not None:
-        condition &= Event.payments.does_not_exist() if ledger_size == 0 else size(Event.payments) == ledger_size
+    if event.is_unreadable("payments") or event.is_unreadable("payment_ids"):
+        raise StoredShapeConflict()  # the append or the ADD would be refused anyway: not a list, not a set
+    condition = Event.event_id.exists() & ~Event.payment_ids.contains(record.payment_id) & pin
     actions = [
         Event.payments.set((Event.payments | []).append([record])),
         Event.payment_ids.add({record.payment_id}),
         Event.audit.set((Event.audit | []).append([entry])),
     ]
-    return writes.update(event_id, actions=actions, condition=condition, full_message=ITEM_FULL)
+    return writes.update(event.event_id, actions=actions, condition=condition, full_message=ITEM_FULL)
 
 
 def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=None, method=None):
-    """Append a payment to the event's ledger, once per payment_id.
+    """Append a payment to the event's ledger, once per payment_id: a record with that id anywhere in
+    the ledger (any kind, in `payment_ids` or not) makes this a replay, answered with the stored payment.
 
-    Costs one consistent GetItem (roster, idempotency) and one UpdateItem. The GetItem reads only
-    what the checks need, not the ledger and audit; a replay reads the ledger with a second GetItem.
+    Costs one consistent GetItem (roster, ledger, guard set) and one UpdateItem pinned to what it
+    checked (ledger_grew_only_with_ids): payments logged at the same time do not make it read again.
     """
-    event = selectors.get_event(event_id=event_id, consistent=True, attributes=LOG_CHECK_ATTRIBUTES)
-    if event is None:
-        raise EventNotFound(event_id)
-    if patron_id not in {p.patron_id for p in ledger.roster(event)}:
-        raise InvalidPayment(
-            "That patron is not on this event's roster.", fields={"patron_id": ["Not on the event's roster."]}
-        )
     payment_id = payment_id or str(uuid.uuid4())
-    if payment_id in (event.payment_ids or set()):
-        event = selectors.get_event(event_id=event_id, consistent=True)
+    for _attempt in range(LEDGER_ATTEMPTS):
+        event = selectors.get_event(event_id=event_id, consistent=True, attributes=LOG_CHECK_ATTRIBUTES)
         if event is None:
             raise EventNotFound(event_id)
-        return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes, method=method)
-
-    at = clock.now_iso()
-    record = PaymentRecord(
-        payment_id=payment_id,
-        timestamp=at,
-        operator=operator.username,
-        patron_id=patron_id,
-        amount=amount,
-        notes=notes or "",
-        email_sent=False,
-        kind=RecordKind.PAYMENT,
-        method=method or None,
-    )
-    entry = AuditEntry(
-        at=at,
-        operator=operator.username,
-        action=AuditAction.PAYMENT_LOGGED,
-        payment_id=payment_id,
-        patron_id=patron_id,
-        amount=amount,
-    )
-    updated = _append_to_ledger(event_id=event_id, record=record, entry=entry)
-    if updated is None:
-        # Lost a race: the event went away or the same payment_id landed first.
-        event = selectors.get_event(event_id=event_id, consistent=True)
-        if event is None:
-            raise EventNotFound(event_id)
-        return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes, method=method)
-    return LogResult(payment=_find_payment(updated, payment_id), totals=ledger.totals(updated), created=True)
-
-
-# Void ids are derived from the voided payment's id, so two voids of the same
-# payment race for the same entry in `payment_ids`: the usual
-# `NOT contains(payment_ids, id)` condition then stops a double void, and
-# `payment_ids` still holds only ids of records in `payments` (no marker values).
-VOID_NAMESPACE = uuid.UUID("6f1d5c1e-2b7a-4f43-9a53-0c6f4e0e7a11")
+        if patron_id not in {p.patron_id for p in ledger.roster(event)}:
+            raise InvalidPayment(
+                "That patron is not on this event's roster.", fields={"patron_id": ["Not on the event's roster."]}
+            )
+        if _id_taken(event, payment_id):
+            return _replay(event, payment_id=payment_id, patron_id=patron_id, amount=amount, notes=notes, method=method)
+        at = clock.now_iso()
+        record = PaymentRecord(
+            payment_id=payment_id,
+            timestamp=at,
+            operator=operator.username,
+            patron_id=patron_id,
+            amount=amount,
+            notes=notes or "",
+            email_sent=False,
+            kind=RecordKind.PAYMENT,
+            method=method or None,
+        )
+        entry = AuditEntry(
+            at=at,
+            operator=operator.username,
+            action=AuditAction.PAYMENT_LOGGED,
+            payment_id=payment_id,
+            patron_id=patron_id,
+            amount=amount,
+        )
+        updated = _append_to_ledger(event=event, record=record, entry=entry, pin=ledger_grew_only_with_ids(event))
+        if updated is not None:
+            return LogResult(payment=_find_payment(updated, payment_id), totals=ledger.totals(updated), created=True)
+        # Another record landed (maybe this very payment_id, from a retry): read again and decide again.
+        _back_off(_attempt)
+    raise PaymentConflict(LEDGER_BUSY)
 
 
-def void_payment_id(*, event_id, payment_id):
-    return str(uuid.uuid5(VOID_NAMESPACE, f"{event_id}\n{payment_id}"))
+def _back_off(attempt):
+    """A short random wait before reading again, so writers that collided do not collide again."""
+    time.sleep(random.uniform(0, min(0.1, 0.005 * 2**attempt)))
 
 
 def _void_of(event, payment_id):
@@ -181,19 +234,9 @@ def _check_voidable(event, payment_id):
         raise InvalidPayment(
             f"That record is itself a {kind}; a {kind} cannot be voided.", fields={"payment_id": [f"Is a {kind}."]}
         )
-    if _void_of(event, payment_id) is not None or void_payment_id(event_id=event.event_id, payment_id=payment_id) in (
-        event.payment_ids or set()
-    ):
+    if _void_of(event, payment_id) is not None:
         raise PaymentConflict("That payment was already voided.", fields={"payment_id": ["Already voided."]})
     return original
-
-
-# How often a write whose amount depends on the ledger (a refund, a void) re-reads and retries
-# when another record landed between its read and its write. Each retry means another record
-# landed, so this bounds the wait for a burst of that many concurrent writes on one event.
-LEDGER_ATTEMPTS = 20
-
-LEDGER_BUSY = "The ledger kept changing while saving; nothing was saved. Reload and try again."
 
 
 def _usd(amount):
@@ -221,7 +264,9 @@ def void_payment(*, operator, event_id, payment_id, reason):
                 "That payment was refunded in full: there is nothing left to void.",
                 fields={"payment_id": ["Refunded in full."]},
             )
-        void_id = void_payment_id(event_id=event_id, payment_id=payment_id)
+        # Unguessable, so nobody can take it first; a second void of the payment is stopped by the
+        # ledger pin (a record landed) and, once read, by the void it would find.
+        void_id = str(uuid.uuid4())
         at = clock.now_iso()
         record = PaymentRecord(
             payment_id=void_id,
@@ -245,8 +290,9 @@ def void_payment(*, operator, event_id, payment_id, reason):
             amount=-left,
             detail=f"{what}: {reason}",
         )
-        updated = _append_to_ledger(event_id=event_id, record=record, entry=entry, ledger_size=len(records))
+        updated = _append_to_ledger(event=event, record=record, entry=entry, pin=ledger_unchanged(event))
         if updated is None:
+            _back_off(_attempt)
             continue  # a record landed meanwhile (maybe another void of it): read again and decide again
         return LogResult(payment=_find_payment(updated, void_id), totals=ledger.totals(updated), created=True)
     raise PaymentConflict(LEDGER_BUSY)
@@ -308,7 +354,7 @@ def refund_payment(*, operator, event_id, payment_id, amount, reason, refund_id=
         event = selectors.get_event(event_id=event_id, consistent=True)
         if event is None:
             raise EventNotFound(event_id)
-        if refund_id in (event.payment_ids or set()):
+        if _id_taken(event, refund_id):
             return _refund_replay(event, refund_id=refund_id, payment_id=payment_id, amount=amount, reason=reason)
         original = _check_refundable(event, payment_id)
         records = ledger.payments(event)
@@ -342,8 +388,9 @@ def refund_payment(*, operator, event_id, payment_id, amount, reason, refund_id=
             amount=-amount,
             detail=f"Refunds {payment_id}: {reason}",
         )
-        updated = _append_to_ledger(event_id=event_id, record=record, entry=entry, ledger_size=len(records))
+        updated = _append_to_ledger(event=event, record=record, entry=entry, pin=ledger_unchanged(event))
         if updated is None:
+            _back_off(_attempt)
             continue  # a record landed meanwhile (maybe this very refund_id): read again and decide again
         return LogResult(payment=_find_payment(updated, refund_id), totals=ledger.totals(updated), created=True)
     raise PaymentConflict(LEDGER_BUSY)

@@ -66,6 +66,14 @@ class JsonForm(forms.Form):
         return super().is_valid() and not self.type_errors
 
 
+class IdField(forms.CharField):
+    """An id as stored (event, patron, payment): taken exactly as sent, never trimmed (other
+    software's ids may start or end with spaces); an empty one is refused, never taken for absent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strip=False, **kwargs)
+
+
 class StrictBooleanField(forms.Field):
     """JSON true or false (absent means false); "yes", 1 and "false" are refused, not guessed."""
 

@@ -55,7 +55,8 @@ def test_payment_log_replay_writes_nothing(api, wire):
     assert post_json(api, "/api/payment-log", body).status_code == 201
     wire.clear()
     assert post_json(api, "/api/payment-log", body).status_code == 200
-    assert wire == {("GetItem", "operators"): 1, ("GetItem", "events"): 2}
+    # The one read has the ledger (the id check looks in it), so a replay is answered from it.
+    assert wire == {("GetItem", "operators"): 1, ("GetItem", "events"): 1}
 
 
 @pytest.mark.parametrize("url", ["/api/payment-void", "/api/payment-notify"])
