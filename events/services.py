@@ -26,7 +26,7 @@ from events.errors import (
     StoredShapeConflict,
 )
 from events.models import EVENT_FIELDS, AuditEntry, Event, Patron
-from scc import clock
+from scc import addresses, clock
 from scc.vocabulary import AuditAction
 
 # A charter boat's roster, not a stadium's: also keeps the item well under DynamoDB's 400 KB.
@@ -49,7 +49,17 @@ JOIN_ATTEMPTS = 5
 
 
 def email_key(email):
-    """The form of an email the duplicate guard compares: trimmed and lower-cased."""
+    """The form of an email the duplicate guard compares (scc.addresses.address_key: NFKC, invisible
+    characters removed, lower-cased, IDNA domain). A stored value that is not one mailbox (other
+    software's) keys as the rule before this one did, trimmed and lower-cased: it matches no address."""
+    try:
+        return addresses.address_key(email)
+    except addresses.NotOneAddress:
+        return _legacy_key(email)
+
+
+def _legacy_key(email):
+    """What `roster_emails` held before addresses were normalised."""
     return email.strip().lower()
 
 
@@ -311,7 +321,7 @@ def _email_change(event, patron, email):
     keys = set(event.roster_emails or set())
     old_key = email_key(patron.email) if patron.email else None
     if old_key and not _on_roster(event, old_key, besides=patron.patron_id):
-        keys.discard(old_key)
+        keys -= {old_key, _legacy_key(patron.email)}
     if new_key:
         keys.add(new_key)
     # ADD and DELETE cannot both touch roster_emails in one UpdateItem: set it whole, pinned to

@@ -14,7 +14,7 @@ from django.utils import timezone
 from events.amounts import MAX_AMOUNT, parse_amount  # noqa: F401 (the payment API's rule, re-exported)
 from events.models import PaymentMethod
 from payments.selectors import AuditFilters
-from scc.forms import IdField, JsonForm, StrictBooleanField
+from scc.forms import IdField, JsonForm, StrictBooleanField, TextField
 from scc.vocabulary import AuditAction
 
 MAX_NOTES = 1000
@@ -68,7 +68,7 @@ class PaymentLogForm(JsonForm):
     event_id = IdField(max_length=1024)
     patron_id = IdField(max_length=200)
     amount = AmountField()
-    notes = forms.CharField(max_length=MAX_NOTES, required=False, strip=False)
+    notes = TextField(max_length=MAX_NOTES, required=False, strip=False, multiline=True)
     payment_id = PaymentIdField(required=False)
     method = MethodField()
 
@@ -80,7 +80,7 @@ class PaymentRefundForm(JsonForm):
     # Any stored id, not only UUIDs: other software may have written the payment.
     payment_id = IdField(max_length=200)
     amount = AmountField()
-    reason = forms.CharField(max_length=MAX_NOTES)
+    reason = TextField(max_length=MAX_NOTES, multiline=True)
     refund_id = PaymentIdField(required=False)
 
 
@@ -89,7 +89,7 @@ class PaymentVoidForm(JsonForm):
 
     event_id = IdField(max_length=1024)
     payment_id = PaymentIdField()
-    reason = forms.CharField(max_length=MAX_NOTES)
+    reason = TextField(max_length=MAX_NOTES, multiline=True)
 
 
 class AuditFilterForm(forms.Form):

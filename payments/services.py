@@ -19,7 +19,7 @@ from events.errors import EventNotFound, StoredShapeConflict, UnreadableRecord
 from events.models import AuditEntry, Event, PaymentRecord, RecordKind
 from payments import emails
 from payments.errors import EmailNotSent, InvalidPayment, PaymentConflict, PaymentNotFound
-from scc import clock
+from scc import addresses, clock
 from scc.exceptions import DomainError
 from scc.vocabulary import AuditAction
 
@@ -407,7 +407,9 @@ MARK_SENT_ATTEMPTS = 3
 
 
 def _notify_recipient(event, record, payment_id):
-    """The roster patron to email about this record, or a domain error saying why there is none."""
+    """(the roster patron to email about this record, their one address), or a domain error saying
+    why there is none. An address that is not exactly one mailbox (other software may store
+    `a@x.com, b@y.com`) is refused, never handed to the mail backend."""
     if record is None:
         raise PaymentNotFound(
             f"No payment with id {payment_id!r} on this event. Payments recorded by the old system have no "
@@ -430,7 +432,14 @@ def _notify_recipient(event, record, payment_id):
             f"{patron.name or patron.patron_id} has no email address on the roster.",
             fields={"patron_id": ["No email address on the roster."]},
         )
-    return patron
+    try:
+        return patron, addresses.clean_address(patron.email)
+    except addresses.NotOneAddress as error:
+        raise InvalidPayment(
+            f"{patron.name or patron.patron_id}'s email on the roster is not one address: {error} "
+            "Correct it on the event page first.",
+            fields={"patron_id": ["The roster's email is not one address."]},
+        ) from None
 
 
 def _failure_reason(exc):
@@ -516,13 +525,12 @@ def notify_payment(*, operator, event_id, payment_id, resend=False):
     if event is None:
         raise EventNotFound(event_id)
     index, record = _locate_payment(event, payment_id)
-    patron = _notify_recipient(event, record, payment_id)
+    patron, to = _notify_recipient(event, record, payment_id)
     if record.email_sent and not resend:
         raise PaymentConflict(
             "A confirmation was already sent for this payment. Use Resend (resend: true) to send it again.",
             fields={"resend": ["Already sent; set resend to true to send again."]},
         )
-    to = patron.email.strip()
     message = emails.payment_confirmation(event=event, record=record, patron=patron, to=to)
     try:
         message.send(fail_silently=False)
