@@ -72,6 +72,8 @@ class PaymentRecord(MapAttribute):
     notes = UnicodeAttribute(null=True)
     email_sent = BooleanAttribute(null=True)
     email_sent_at = UnicodeAttribute(null=True)
+    # When a confirmation send was claimed (payments.services.notify_payment); removed once sent or failed.
+    email_claimed_at = UnicodeAttribute(null=True)
     kind = UnicodeAttribute(null=True)  # a RecordKind; absent on legacy records
     method = UnicodeAttribute(null=True)  # a PaymentMethod; absent on old records
     voids = UnicodeAttribute(null=True)

@@ -10,6 +10,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import size
@@ -454,8 +455,63 @@ def _failure_reason(exc):
     return reason[:200]
 
 
-def _record_email_failure(*, operator, event_id, record, reason):
-    """Append `email.failed` to the audit; the payment record itself is left as it was."""
+# How long a claim to send a record's confirmation holds. A claim older than this was left by a
+# request that died between claiming and sending (a Lambda timeout is 30 s; SES calls are retried
+# within that), so another send may take it over: a crash never blocks sending for longer.
+EMAIL_CLAIM_SECONDS = 120
+
+SENDING_NOW = "A confirmation for this payment is being sent right now; it shows as sent in a moment."
+
+
+def _claim_email(*, event, index, record, payment_id, resend):
+    """Claim the right to send this record's confirmation, in one conditional UpdateItem pinned to
+    the record as read: still at `index`, not sent (unless this is a resend), and its claim as read
+    (none, or one older than EMAIL_CLAIM_SECONDS: its holder died). Of any number of concurrent
+    sends, one claims; the others read again and are told why not (PaymentConflict).
+    Returns (event, index, claimed_at) as claimed."""
+    for _attempt in range(MARK_SENT_ATTEMPTS):
+        now = clock.now()
+        if record.email_sent and not resend:
+            raise _already_sent()
+        held = clock.parse(record.email_claimed_at)
+        if held is not None and held > now - timedelta(seconds=EMAIL_CLAIM_SECONDS):
+            raise PaymentConflict(SENDING_NOW, fields={"payment_id": ["Being sent."]})
+        element = Event.payments[index]
+        condition = (
+            Event.event_id.exists() & (element.payment_id == record.payment_id) & _claim_as_read(element, record)
+        )
+        if not resend:
+            condition &= element.email_sent.does_not_exist() | (element.email_sent != True)  # noqa: E712
+        claimed_at = clock.iso(now)
+        updated = writes.update(event.event_id, actions=[element.email_claimed_at.set(claimed_at)], condition=condition)
+        if updated is not None:
+            return updated, index, claimed_at
+        event = selectors.get_event(event_id=event.event_id, consistent=True)
+        index, record = (None, None) if event is None else _locate_payment(event, payment_id)
+        if record is None:
+            raise PaymentNotFound(f"No payment with id {payment_id!r} on this event.")
+    raise PaymentConflict(LEDGER_BUSY)
+
+
+def _claim_as_read(element, record):
+    """The record's claim is still what was read: none, the same text, or (other software's) not text."""
+    if "email_claimed_at" in record.unreadable_fields:
+        return element.email_claimed_at.exists() & ~element.email_claimed_at.is_type()  # not text (S)
+    if record.email_claimed_at is None:
+        return element.email_claimed_at.does_not_exist()
+    return element.email_claimed_at == record.email_claimed_at
+
+
+def _already_sent():
+    return PaymentConflict(
+        "A confirmation was already sent for this payment. Use Resend (resend: true) to send it again.",
+        fields={"resend": ["Already sent; set resend to true to send again."]},
+    )
+
+
+def _record_email_failure(*, operator, event_id, record, reason, index=None, claimed_at=None):
+    """Append `email.failed` to the audit and give up the claim (if still ours and where it was), so
+    a retry may send at once; the payment record is otherwise left as it was."""
     entry = AuditEntry(
         at=clock.now_iso(),
         operator=operator.username,
@@ -464,17 +520,28 @@ def _record_email_failure(*, operator, event_id, record, reason):
         patron_id=record.patron_id,
         detail=reason,
     )
+    audit = Event.audit.set((Event.audit | []).append([entry]))
     try:
-        writes.update(
-            event_id, actions=[Event.audit.set((Event.audit | []).append([entry]))], condition=Event.event_id.exists()
-        )
+        released = None
+        if index is not None:
+            element = Event.payments[index]
+            released = writes.update(
+                event_id,
+                actions=[audit, element.email_claimed_at.remove()],
+                condition=Event.event_id.exists()
+                & (element.payment_id == record.payment_id)
+                & (element.email_claimed_at == claimed_at),
+            )
+        if released is None:  # the claim moved or was taken over: it expires by itself
+            writes.update(event_id, actions=[audit], condition=Event.event_id.exists())
     except (UpdateError, DomainError):
         # The mail failure is the answer either way; do not turn a 502 into a 500.
         logger.exception("Could not record email.failed for payment %s of event %s", record.payment_id, event_id)
 
 
 def _mark_sent(*, operator, event, index, payment_id, to, resend):
-    """Set email_sent/email_sent_at on payments[index] and append `email.sent`, in one UpdateItem.
+    """Set email_sent/email_sent_at on payments[index], end its claim and append `email.sent`, in one
+    UpdateItem.
 
     The condition pins the element by its payment_id, so a list rewritten by other software
     between our read and this write cannot make us mark the wrong record.
@@ -494,6 +561,7 @@ def _mark_sent(*, operator, event, index, payment_id, to, resend):
             actions=[
                 Event.payments[index].email_sent.set(True),
                 Event.payments[index].email_sent_at.set(at),
+                Event.payments[index].email_claimed_at.remove(),
                 Event.audit.set((Event.audit | []).append([entry])),
             ],
             condition=Event.event_id.exists() & (Event.payments[index].payment_id == payment_id),
@@ -518,26 +586,28 @@ def _mark_sent(*, operator, event, index, payment_id, to, resend):
 def notify_payment(*, operator, event_id, payment_id, resend=False):
     """Email the patron a confirmation of one payment, then mark the record sent.
 
-    One consistent GetItem, the send, then one conditional UpdateItem (success: the record's
-    email_sent, email_sent_at and an `email.sent` audit entry; failure: only `email.failed`).
+    One consistent GetItem; a conditional UpdateItem claiming the send (_claim_email: one email per
+    payment under any concurrency, unless resend); the send; then one conditional UpdateItem
+    (success: the record's email_sent, email_sent_at and an `email.sent` audit entry; failure:
+    `email.failed` and the claim given up).
     """
     event = selectors.get_event(event_id=event_id, consistent=True)
     if event is None:
         raise EventNotFound(event_id)
     index, record = _locate_payment(event, payment_id)
     patron, to = _notify_recipient(event, record, payment_id)
-    if record.email_sent and not resend:
-        raise PaymentConflict(
-            "A confirmation was already sent for this payment. Use Resend (resend: true) to send it again.",
-            fields={"resend": ["Already sent; set resend to true to send again."]},
-        )
+    event, index, claimed_at = _claim_email(
+        event=event, index=index, record=record, payment_id=payment_id, resend=resend
+    )
     message = emails.payment_confirmation(event=event, record=record, patron=patron, to=to)
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # SMTP, socket, SES: any failure to hand the mail over
         reason = _failure_reason(exc)
         logger.warning("Confirmation for payment %s of event %s not sent: %s", payment_id, event_id, reason)
-        _record_email_failure(operator=operator, event_id=event_id, record=record, reason=reason)
+        _record_email_failure(
+            operator=operator, event_id=event_id, record=record, reason=reason, index=index, claimed_at=claimed_at
+        )
         raise EmailNotSent(
             f"The confirmation email to {to} could not be sent ({reason}). The payment is saved; try again later."
         ) from exc
