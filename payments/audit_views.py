@@ -35,7 +35,9 @@ def audit(request):
     form = AuditFilterForm(request.GET)
     page = selectors.audit_page(filters=form.filters(), page=_page_number(request)) if form.is_valid() else None
     filtered = form.is_valid() and any(form.cleaned_data.values())
-    return render(request, "payments/audit.html", {"form": form, "page": page, "filtered": filtered})
+    # Filters that are not valid are a 400 (the page shows what to fix), as every form's are.
+    status = 200 if form.is_valid() else 400
+    return render(request, "payments/audit.html", {"form": form, "page": page, "filtered": filtered}, status=status)
 
 
 def csv_record(row):

@@ -114,6 +114,12 @@ class AuditFilterForm(forms.Form):
         error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-05."},
     )
 
+    def clean_since(self):
+        return _within_years(self.cleaned_data["since"])
+
+    def clean_until(self):
+        return _within_years(self.cleaned_data["until"])
+
     def clean(self):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
@@ -132,6 +138,17 @@ class AuditFilterForm(forms.Form):
             since=_day_start(data["since"]),
             until=_day_start(data["until"] + timedelta(days=1)) if data["until"] else None,
         )
+
+
+# A filter day's bounds are computed in the site's zone and a day later: years 1 and 9999 would
+# overflow, and no audit entry is that old or that far ahead.
+FIRST_FILTER_YEAR, LAST_FILTER_YEAR = 1900, 9998
+
+
+def _within_years(day):
+    if day is not None and not FIRST_FILTER_YEAR <= day.year <= LAST_FILTER_YEAR:
+        raise ValidationError(f"Enter a date between {FIRST_FILTER_YEAR} and {LAST_FILTER_YEAR}.")
+    return day
 
 
 def _day_start(day):
