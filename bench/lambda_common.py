@@ -48,14 +48,16 @@ class Sides:
         django_against(endpoint, suffix=uuid.uuid4().hex[:8])
         from django.conf import settings
 
+        from accounts import credentials, services
+        from accounts.models import COMMAND_LINE
         from bench import baseline_handler
-        from scc import authentication, operators
         from scc.dynamodb import raw_client
 
         self.table = settings.EVENTS_TABLE
         self.client = raw_client()
-        operators.add_operator(username="bench", role="admin", password="bench password 1")
-        self.scc_token = authentication.make_token(operators.principal_for("bench"))[0]
+        services.add_operator(actor=COMMAND_LINE, username="bench", role="admin", password="bench password 1")
+        signed_in = services.sign_in(username="bench", password="bench password 1", kind="token")
+        self.scc_token = credentials.make_token(signed_in.claim)
         self.baseline_token = baseline_handler.make_token("bench")
         common = {
             "SCC_DYNAMODB_HOST": endpoint,

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from bench import report
 from tests.dynalite import Dynalite
 
-EVENTS = 20  # table size for the pages; Scans page per 100 items (audit) or 1 MB (dispatch)
+AUDIT_SCAN = "operator; the projected Scan, in parallel segments (a request per segment and per 100 items)"
+EVENTS = 20  # table size for the pages; Scans page per 100 items and segment (audit) or 1 MB (dispatch)
 
 
 class WireCounter:
@@ -30,8 +31,8 @@ class WireCounter:
     def _count(self, request, **kwargs):
         operation = request.headers["X-Amz-Target"].decode().split(".")[-1]
         body = json.loads(request.body or b"{}")
-        table = body.get("TableName") or next(iter(body.get("RequestItems", {})), "")  # batch requests name it there
-        self.seen[(operation, self.tables.get(table, table))] += 1
+        tables = [body["TableName"]] if "TableName" in body else sorted(body.get("RequestItems", {}))
+        self.seen[(operation, "+".join(self.tables.get(table, table) for table in tables))] += 1
 
     @contextmanager
     def counting(self):
@@ -53,19 +54,30 @@ def run():
         from django.conf import settings
         from django.test import Client
 
-        from scc import authentication, operators
+        from accounts import credentials, services
+        from accounts.models import COMMAND_LINE
+        from accounts.models import Counter as CounterModel
         from scc.dynamodb import raw_client
 
         raw = raw_client()
-        counter = WireCounter(raw, {settings.EVENTS_TABLE: "events", settings.OPERATORS_TABLE: "operators"})
+        counter = WireCounter(
+            raw,
+            {
+                settings.EVENTS_TABLE: "events",
+                settings.OPERATORS_TABLE: "operators",
+                CounterModel.Meta.table_name: "counters",
+            },
+        )
         seed(raw, settings.EVENTS_TABLE, 0, EVENTS)
         item = event_item(0)
         item["event_id"] = {"S": "ops"}
         item["starts_at"] = {"S": "2099-12-05T09:30:00-08:00"}  # upcoming: the waiver can be signed
         item["roster"]["L"][1]["M"]["email"] = {"S": "ada@example.com"}
         raw.put_item(TableName=settings.EVENTS_TABLE, Item=item)
-        operators.add_operator(username="bench", role="admin", password="bench password 1")
-        token = authentication.make_token(operators.principal_for("bench"))[0]
+        services.add_operator(actor=COMMAND_LINE, username="bench", role="admin", password="bench password 1")
+        token = credentials.make_token(
+            services.sign_in(username="bench", password="bench password 1", kind="token").claim
+        )
         api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
         pages = Client()
         assert pages.post("/login/", {"username": "bench", "password": "bench password 1"}).status_code == 302
@@ -116,20 +128,21 @@ def run():
                     "/g/ops/waiver", {"full_name": "Grace Hopper", "email": "grace@example.com", "agree": "on"}
                 ),
                 302,
-                "event's public attributes; rate-limit counter in the operators table (2 for the first signing "
+                "event's public attributes; rate-limit counter in the counters table (2 for the first signing "
                 "in a window: the count fails, the window starts; 1 after); signing read (projected); roster append",
             ),
             (
                 "login page (POST /login/)",
                 lambda: Client().post("/login/", {"username": "bench", "password": "bench password 1"}),
                 302,
-                "operator (whole item: lockout fields). No write unless failures were recorded",
+                "operator and lockout counter (one BatchGetItem); the attempt reserved; the session id added "
+                "to the operator; the counter cleared",
             ),
             (
                 "API login (POST /api/login)",
                 lambda: post(Client(), "/api/login", {"username": "bench", "password": "bench password 1"}),
                 200,
-                "operator (whole item)",
+                "as the login page (a token id instead of a session id)",
             ),
             (
                 "dispatch page",
@@ -152,12 +165,18 @@ def run():
                 "operator; event (consistent, projected: the fields, version, roster); the conditional update",
             ),
             ("event page", lambda: pages.get("/events/ops/"), 200, "operator; the event (whole item)"),
-            ("audit page", lambda: pages.get("/audit/"), 200, "operator; the projected Scan, 100 items a page"),
+            ("audit page", lambda: pages.get("/audit/"), 200, AUDIT_SCAN + "; the operators' own changes (Scan)"),
             (
                 "audit CSV",
                 lambda: b"".join(pages.get("/audit.csv").streaming_content),
                 None,
-                "operator; the projected Scan, 100 items a page",
+                AUDIT_SCAN + "; the operators' own changes (Scan)",
+            ),
+            (
+                "operators page",
+                lambda: pages.get("/operators/"),
+                200,
+                "operator; the operators (Scan, projected); their lockout counters (one BatchGetItem per 100)",
             ),
         ]
         lines = []
@@ -177,17 +196,18 @@ def run():
 Counted on the wire: a botocore `before-send` hook on the one client every model shares (one count per
 HTTP attempt, so a retry would show). Requests through Django's test client: Bearer token for the API,
 a signed-in session for pages, none for the waiver. Table: {EVENTS + 1} events (pages) of 10 payments;
-a Scan is one request per 100 items (audit, `SCAN_PAGE_SIZE`) or per 1 MB page (dispatch), so those
-grow with the table. `tests/test_request_counts.py` fails if the main counts change.
+a Scan is one request per 1 MB page (dispatch) or, for the audit, one per segment and per 100 items
+(`SCAN_SEGMENTS` parallel segments, `SCAN_PAGE_SIZE`), so those grow with the table.
+`tests/test_request_counts.py` fails if the main counts change.
 
 | operation | requests | which | what each is for |
 | --- | ---: | --- | --- |
 {chr(10).join(lines)}
 
 Payment-log is exactly one GetItem and one UpdateItem on the events table (the target), plus the
-operator GetItem every authenticated request makes: the sign-in rules require a disabled operator's token to
-stop at once, so the operator is read (consistently, projected to role, password hash and disabled)
-on every request rather than cached.
+operator GetItem every authenticated request makes: the sign-in rules require a disabled operator's token, or a
+signed-out session, to stop at once, so the operator is read (consistently, projected to role, password
+hash, status and live session ids) on every request rather than cached.
 """
     report.write_section("requests", body)
     print(body)

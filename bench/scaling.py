@@ -83,10 +83,10 @@ def _prefill(client, table, event_id):
 
 def _fill_event(client, table, event_id):
     """Log payments through the service until the item is full; (payments logged, item bytes or None)."""
+    from accounts.models import OperatorUser
     from events.errors import EventTooLarge
     from events.models import Event
     from payments import services
-    from scc.operators import Principal
 
     roster = [
         {"M": {"patron_id": {"S": f"p{k}"}, "name": {"S": f"Patron {k}"}, "email": {"S": f"patron{k}@example.com"}}}
@@ -103,7 +103,7 @@ def _fill_event(client, table, event_id):
             "roster": {"L": roster},
         },
     )
-    operator = Principal("bench", "admin", "x")
+    operator = OperatorUser("bench", "admin")
     logged = _prefill(client, table, event_id)
     print(f"    full event: {logged} payments appended raw; now through the service", flush=True)
     started = time.perf_counter()

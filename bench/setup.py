@@ -33,9 +33,10 @@ def sizes_from_env(name, default):
 def signed_in_staff_client():
     from django.test import Client
 
-    from scc import operators
+    from accounts import services
+    from accounts.models import COMMAND_LINE
 
-    operators.add_operator(username="bench", role="staff", password="bench password 123")
+    services.add_operator(actor=COMMAND_LINE, username="bench", role="staff", password="bench password 123")
     client = Client()
     assert client.post("/login/", {"username": "bench", "password": "bench password 123"}).status_code == 302
     return client

@@ -47,6 +47,14 @@ class FunctionState:
     code_sha256: str
 
 
+def function_url(lambda_client, function):
+    """The function's own URL (what CloudFront calls), or None when it has none."""
+    try:
+        return lambda_client.get_function_url_config(FunctionName=function)["FunctionUrl"]
+    except lambda_client.exceptions.ResourceNotFoundException:
+        return None
+
+
 def function_state(lambda_client, function):
     config = lambda_client.get_function_configuration(FunctionName=function)
     return FunctionState(datetime.fromisoformat(config["LastModified"]), config["CodeSha256"])

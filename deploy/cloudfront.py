@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from scc.origin import HEADER as ORIGIN_HEADER
+
 # AWS managed policies (same ids in every account).
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -26,7 +28,18 @@ ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 READ_METHODS = ["GET", "HEAD"]
 
 # The app's paths, most specific first. "/" (the dispatch page) is the default behaviour's.
-APP_PATTERNS = ["/g/*/waiver", "/api/*", "/login/*", "/logout/*", "/events/*", "/audit/*", "/audit.csv", "/healthz"]
+APP_PATTERNS = [
+    "/g/*/waiver",
+    "/api/*",
+    "/login/*",
+    "/logout/*",
+    "/account/*",
+    "/operators/*",
+    "/events/*",
+    "/audit/*",
+    "/audit.csv",
+    "/healthz",
+]
 
 
 @dataclass
@@ -43,12 +56,27 @@ def function_url_host(url):
     return host
 
 
-def lambda_origin(origin_id, host):
+def origin_headers(secret, existing=None):
+    """The origin's custom headers with ours (the origin secret) set; others kept as they are."""
+    others = [h for h in (existing or {}).get("Items") or [] if h["HeaderName"].lower() != ORIGIN_HEADER.lower()]
+    items = [*others, {"HeaderName": ORIGIN_HEADER, "HeaderValue": secret}] if secret else others
+    return {"Quantity": len(items), "Items": items} if items else {"Quantity": 0}
+
+
+def _header_value(origin):
+    for header in (origin.get("CustomHeaders") or {}).get("Items") or []:
+        if header["HeaderName"].lower() == ORIGIN_HEADER.lower():
+            return header["HeaderValue"]
+    return None
+
+
+def lambda_origin(origin_id, host, *, secret=None):
+    # With the origin secret, CloudFront proves each request came through it (scc/origin.py).
     return {
         "Id": origin_id,
         "DomainName": host,
         "OriginPath": "",
-        "CustomHeaders": {"Quantity": 0},
+        "CustomHeaders": origin_headers(secret),
         "CustomOriginConfig": {
             "HTTPPort": 80,
             "HTTPSPort": 443,
@@ -135,27 +163,39 @@ def _origin_id(origins, wanted_id, domain):
     return wanted_id
 
 
-def plan(config, *, lambda_url, staging_lambda_url=None, static_bucket=None, static_region="us-east-1"):
-    """The distribution config with our origins and behaviours in place, and what changes."""
+def plan(
+    config, *, lambda_url, staging_lambda_url=None, static_bucket=None, static_region="us-east-1", origin_secret=None
+):
+    """The distribution config with our origins and behaviours in place, and what changes. The origin
+    secret is set on the Lambda origins and never printed."""
     config = _copy(config)
     lines = []
     origins = config["Origins"].setdefault("Items", [])
 
-    def ensure_origin(wanted):
+    def ensure_origin(wanted, secret=None):
         origin_id = _origin_id(origins, wanted["Id"], wanted["DomainName"])
         existing = next((o for o in origins if o["Id"] == origin_id), None)
         if existing is None:
             origins.append(wanted)
-            lines.append(f"+ origin {origin_id}: {wanted['DomainName']}")
-        elif existing["DomainName"] != wanted["DomainName"]:
+            lines.append(f"+ origin {origin_id}: {wanted['DomainName']}{' (with the origin header)' if secret else ''}")
+            return origin_id
+        if existing["DomainName"] != wanted["DomainName"]:
             lines.append(f"~ origin {origin_id}: {existing['DomainName']} -> {wanted['DomainName']}")
             existing["DomainName"] = wanted["DomainName"]
+        if secret and _header_value(existing) != secret:
+            lines.append(
+                f"~ origin {origin_id}: header {ORIGIN_HEADER} set (the value of SCC_ORIGIN_SECRET, not shown)"
+            )
+            existing["CustomHeaders"] = origin_headers(secret, existing.get("CustomHeaders"))
         return origin_id
 
-    lambda_id = ensure_origin(lambda_origin(LAMBDA_ORIGIN, function_url_host(lambda_url)))
+    lambda_host = function_url_host(lambda_url)
+    lambda_id = ensure_origin(lambda_origin(LAMBDA_ORIGIN, lambda_host, secret=origin_secret), origin_secret)
     staging_id = None
     if staging_lambda_url:
-        staging_id = ensure_origin(lambda_origin(STAGING_ORIGIN, function_url_host(staging_lambda_url)))
+        staging_host = function_url_host(staging_lambda_url)
+        staging = lambda_origin(STAGING_ORIGIN, staging_host, secret=origin_secret)
+        staging_id = ensure_origin(staging, origin_secret)
     static_id = ensure_origin(static_origin(STATIC_ORIGIN, static_bucket, static_region)) if static_bucket else None
     config["Origins"]["Quantity"] = len(origins)
 

@@ -74,13 +74,15 @@ def zappa_command(*args):
     return [bin_dir / "zappa", *args], env
 
 
-def smoke_check(console, url, *, commit, wait):
+def smoke_check(console, url, *, commit, wait, function_url=None):
     console.say(smoke.header())
 
     def progress(check):
         console.say(smoke.format_row(check))
 
-    return smoke.run(url, expect_version=commit, wait=wait, progress=progress, say=console.say)
+    return smoke.run(
+        url, function_url=function_url, expect_version=commit, wait=wait, progress=progress, say=console.say
+    )
 
 
 def errors_since_deploy(stage, lambda_client, cloudwatch_client, *, now):
@@ -133,7 +135,9 @@ def deploy(stage, *, log_dir, console, action="deploy", record=None, smoke_wait=
             console.say(f"    invalidation {invalidation['Id']} ({invalidation['Status']})")
         url = f"{public_url}{stage.prefix}"
         with console.step(f"[6/6] Smoke check of {url}, expecting version {commit[:12]} (up to {smoke_wait:g} s)"):
-            checks = smoke_check(console, url, commit=commit, wait=smoke_wait)
+            # Also: the Function URL called directly is refused (only CloudFront may call it).
+            direct = aws.function_url(lambda_client, stage.function)
+            checks = smoke_check(console, url, commit=commit, wait=smoke_wait, function_url=direct)
         failed = [check for check in checks if not check.ok]
         fields["smoke"] = "failed" if failed else "passed"
         if failed:

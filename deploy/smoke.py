@@ -145,6 +145,7 @@ def await_version(base, expected, *, wait, say=None, clock=time.monotonic, sleep
 def run(
     base_url,
     *,
+    function_url=None,
     expect_version=None,
     wait=DEFAULT_WAIT_SECONDS,
     progress=None,
@@ -155,7 +156,9 @@ def run(
     """Run every check against base_url (e.g. https://dispatch.example.com/_staging); return the Checks.
 
     With expect_version, first wait (at most `wait` seconds, `say` reporting each retry) until
-    /healthz reports that commit; the other checks run either way.
+    /healthz reports that commit; the other checks run either way. With function_url (the stage's
+    Lambda Function URL), also check that calling it directly, without CloudFront's origin header, is
+    refused while the same paths through base_url work.
     """
     if not base_url.startswith(("https://", "http://")):
         raise ValueError(f"BASE_URL must start with https:// or http://, got {base_url!r}")
@@ -183,6 +186,8 @@ def run(
         return check
 
     record(status_check("GET /healthz", fetch(f"{base}/healthz"), 200))
+    if function_url:
+        record(direct_call_check(function_url))
     login = fetch(f"{base}/login/")
     record(status_check("GET /login/", login, 200))
 
@@ -217,6 +222,24 @@ def run(
             check.ok, check.detail = False, "S3 error body"
         record(check)
     return checks
+
+
+def direct_call_check(function_url):
+    """The Function URL called directly (no origin header) must be refused: only CloudFront may call it."""
+    reply = fetch(f"{function_url.rstrip('/')}/healthz", follow=False)
+    check = Check("GET <function URL>/healthz (direct)", "403", got=str(reply.status or "no answer"))
+    if reply.error:
+        check.detail = f"connection failed: {reply.error}"
+    elif reply.status == 403:
+        check.ok = True
+    elif reply.status == 200:
+        check.detail = (
+            "the Function URL answers anyone: set SCC_ORIGIN_SECRET on the function and run "
+            "cloudfront_routes --apply with the same value"
+        )
+    else:
+        check.detail = f"unexpected answer ({reply.content_type or 'no content type'})"
+    return check
 
 
 WIDTHS = (44, 16, 13)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import Role
 from events import forms, ledger, selectors, services
 from events.errors import EventNotFound, StaleEvent
 from events.models import PaymentMethod, RecordKind
@@ -13,7 +14,6 @@ from events.qr import qr_svg
 from events.serializers import event_json, patron_json
 from scc.api import api_view, ok, parse_json_object, validated
 from scc.exceptions import InvalidInput
-from scc.operators import Role
 from scc.permissions import admin_required, staff_required
 from scc.spreadsheet import csv_lines, neutralise
 
@@ -95,28 +95,28 @@ def api_event(request, event_id):
 @api_view(methods=["POST"], role=Role.ADMIN)
 def api_roster_add(request):
     data = validated(forms.RosterAddForm, request)
-    patron = services.add_patron(operator=request.operator, **data)
+    patron = services.add_patron(operator=request.user, **data)
     return ok(status=201, patron=patron_json(patron))
 
 
 @api_view(methods=["POST"], role=Role.ADMIN)
 def api_roster_update(request):
     data = validated(forms.RosterUpdateForm, request)
-    patron = services.update_patron(operator=request.operator, **data)
+    patron = services.update_patron(operator=request.user, **data)
     return ok(patron=patron_json(patron))
 
 
 @api_view(methods=["POST"], role=Role.ADMIN)
 def api_roster_cancel(request):
     data = validated(forms.RosterCancelForm, request)
-    patron = services.cancel_booking(operator=request.operator, **data)
+    patron = services.cancel_booking(operator=request.user, **data)
     return ok(patron=patron_json(patron))
 
 
 @api_view(methods=["POST"], role=Role.ADMIN)
 def api_roster_checkin(request):
     data = validated(forms.RosterCheckinForm, request)
-    patron = services.set_checked_in(operator=request.operator, **data)
+    patron = services.set_checked_in(operator=request.user, **data)
     return ok(patron=patron_json(patron))
 
 
@@ -301,16 +301,14 @@ def _json_form(form_class, request, **kwargs):
 @api_view(methods=["POST"], role=Role.ADMIN)
 def api_events(request):
     form = _json_form(forms.EventCreateForm, request)
-    event = services.create_event(
-        operator=request.operator, event_id=form.cleaned_data["event_id"], **form.event_values()
-    )
+    event = services.create_event(operator=request.user, event_id=form.cleaned_data["event_id"], **form.event_values())
     return ok(status=201, event=event_json(event))
 
 
 def _api_event_patch(request, event_id):
     form = _json_form(forms.EventEditForm, request, partial=True)
     event = services.update_event(
-        operator=request.operator, event_id=event_id, version=form.cleaned_data["version"], **form.event_values()
+        operator=request.user, event_id=event_id, version=form.cleaned_data["version"], **form.event_values()
     )
     return ok(event=event_json(event))
 
@@ -320,7 +318,7 @@ def _api_event_patch(request, event_id):
 def event_new(request):
     form = forms.EventCreateForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        event = form.submit(services.create_event, operator=request.operator, **form.event_values())
+        event = form.submit(services.create_event, operator=request.user, **form.event_values())
         if event is not None:
             messages.success(request, f"Event “{event.title}” created. Its waiver link is ready to share.")
             return redirect("event-detail", event.event_id)
@@ -331,14 +329,14 @@ def event_new(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_edit(request, event_id):
     """Admins edit; staff see the same form read-only, as Django's admin shows a view-only change form."""
-    if request.method == "POST" and not request.operator.is_admin:
+    if request.method == "POST" and not request.user.is_admin:
         raise PermissionDenied("Changing an event needs the admin role.")
     event = selectors.get_event(event_id=event_id, attributes=services.EDIT_ATTRIBUTES)
     if event is None:
         raise Http404("No such event.")
     if request.method != "POST":
         form = forms.EventEditForm(initial=forms.EventEditForm.initial_for(event))
-        if not request.operator.is_admin:
+        if not request.user.is_admin:
             for field in form.fields.values():
                 field.disabled = True
     else:
@@ -346,7 +344,7 @@ def event_edit(request, event_id):
         if form.is_valid():
             updated = form.submit(
                 services.update_event,
-                operator=request.operator,
+                operator=request.user,
                 event_id=event.event_id,
                 version=form.cleaned_data["version"],
                 **form.event_values(),

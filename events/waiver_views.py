@@ -1,15 +1,27 @@
 """The public waiver page: patrons read the waiver and sign onto an event's roster. No sign-in."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts import ratelimit
 from events import ledger, selectors, services
 from events.errors import EventIsPast, EventNotFound, TooManySignUps
 from events.forms import WaiverForm
-from scc import ratelimit
+from scc.origin import client_address
+
+
+def _signing_allowed(request):
+    # Per client: a family at the dock signs a few; a script cannot flood a roster.
+    return ratelimit.allow(
+        bucket="waiver",
+        client=client_address(request),
+        limit=settings.WAIVER_SIGNINGS_PER_WINDOW,
+        window_seconds=settings.WAIVER_RATE_WINDOW_SECONDS,
+    )
 
 
 @never_cache
@@ -26,7 +38,7 @@ def waiver(request, event_id):
         return render(request, "events/waiver.html", {**context, "form": WaiverForm()})
 
     form = WaiverForm(request.POST)
-    if not ratelimit.waiver_signing_allowed(request):
+    if not _signing_allowed(request):
         form.is_valid()  # keep what was typed on the re-shown form
         form.refuse(TooManySignUps())
     elif form.is_valid():

@@ -1,9 +1,14 @@
 """Reads across events for the audit trail.
 
-One paginated Scan that projects only what the audit needs; no per-event
-follow-up requests. Rows are produced by generators: the CSV streams them in
-scan order (newest first within each event) and never holds the table; the
-page keeps only the rows up to the page it shows (a bounded heap) plus counts.
+One Scan of the events table, in parallel segments, projected to what the audit needs and decoded
+straight from DynamoDB's JSON into small typed items (payments.audit_items); no per-event
+follow-up requests. Rows are produced by generators: the CSV streams them as the Scan's pages
+arrive (newest first within each event) and never holds the table; the page keeps only the rows
+up to the page it shows (a bounded heap) plus counts and totals of every matching row. Whatever
+other software stored reads as events.items reads it on every other path: what cannot be read is a
+row saying "Unreadable record" (where, and the event id), logged once per item, never a 500. Operator
+changes (stored on each operator's item, read through accounts.selectors) are a second source: one
+more Scan, of the small operators table.
 """
 
 import heapq
@@ -11,20 +16,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from accounts.selectors import operator_audit_entries
 from events import items
 from events.ledger import ZERO
 from events.models import Event
 from scc import clock, dynamodb
 from scc.vocabulary import NEEDS_ATTENTION, AuditAction
 
-AUDIT_ATTRIBUTES = ["event_id", "title", "roster", "payments", "audit"]
+AUDIT_ATTRIBUTES = ["event_id", "title", "roster", "payments", "audit"]  # the fields of audit_items.AuditItem
 PAYMENT_ACTIONS = (AuditAction.PAYMENT_LOGGED, AuditAction.PAYMENT_VOIDED, AuditAction.PAYMENT_REFUNDED)
 PER_PAGE = 50
-SCAN_PAGE_SIZE = 100  # items per Scan page: bounds memory on any backend (AWS caps pages at 1 MB too)
+# Parallel Scan segments: their requests overlap each other and our decoding. Pages of 100 items keep
+# memory flat (at most segments x 2 + 1 pages live, ~15 MiB); BENCHMARKS.md, audit section, has the choice.
+SCAN_SEGMENTS = 4
+SCAN_PAGE_SIZE = 100
 _UNDATED = datetime.min.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AuditRow:
     at: str  # as stored
     moment: datetime | None  # aware, UTC; None when the stored time does not parse
@@ -39,6 +48,7 @@ class AuditRow:
     detail: str
     legacy: bool = False
     method: str | None = None  # a PaymentMethod code, for payment, void and refund rows that have one
+    subject: str = ""  # for operator changes: the operator changed (`operator` is who changed it)
     unreadable: str | None = None  # where in the item, when the entry (or its record) cannot be read
 
     @property
@@ -66,7 +76,7 @@ class AuditFilters:
     def matches(self, row):
         if self.event and row.event_id != self.event:
             return False
-        if self.operator and row.operator.casefold() != self.operator.casefold():
+        if self.operator and self.operator.casefold() not in (row.operator.casefold(), row.subject.casefold()):
             return False
         if self.action and row.action != self.action:
             return False
@@ -144,81 +154,190 @@ class AuditPage:
         return self.number < self.num_pages
 
 
-def event_rows(event):
+def event_rows(item):
     """One event's audit rows, newest first: its audit entries plus one synthesized row per legacy record.
 
-    event: an events.items.EventItem. An entry or legacy record that cannot be read is a row saying so.
+    item: a payments.audit_items.AuditItem. An entry or legacy record that cannot be read (not a
+    map; its action or amount, or its record's money, of another type or out of range) is a row
+    saying so; the item's notes are logged once (events.items.warn_once).
     """
-    names = {p.patron_id: p.name for p in event.roster if p.patron_id}
-    by_id = {r.payment_id: r for r in event.payments if r.payment_id}
-    title = event.title or event.event_id
+    event_id = item.event_id.S
+    title = _text(item.title) or event_id
+    names = {_text(p.M.patron_id): _text(p.M.name) for p in item.roster.L if p.M}
+    notes = []
+    records = [(f"payments[{i}]", r.M) for i, r in enumerate(item.payments.L) if r.M]
+    by_id = {_text(r.payment_id): (where, r) for where, r in records if _text(r.payment_id)}
     rows = []
-    for entry in event.audit:
-        record = by_id.get(entry.payment_id) if entry.payment_id else None
-        patron_id = entry.patron_id or (record.patron_id if record else None)
-        amount = entry.amount if entry.amount is not None else (record.amount if record else None)
-        detail = entry.detail or (record.notes if record and entry.action in PAYMENT_ACTIONS else None)
-        unreadable = None if entry.readable and (record is None or record.counts) else entry.where
+    for index, value in enumerate(item.audit.L):
+        where = f"audit[{index}]"
+        entry = value.M
+        if entry is None:  # not a map: a row saying so, nothing else to show
+            notes.append((where, "not a map"))
+            rows.append(_unreadable_row(event_id, title, where))
+            continue
+        payment_id = _text(entry.payment_id)
+        record_where, record = by_id.get(payment_id, (None, None)) if payment_id else (None, None)
+        patron_id = _text(entry.patron_id) or (_text(record.patron_id) if record else None)
+        amount, amount_ok = _amount(entry.amount)
+        if _absent(entry.amount) and record is not None:
+            amount, amount_ok = _amount(record.amount)
+        action = _text(entry.action) or ""
+        detail = _text(entry.detail) or (_text(record.notes) if record and action in PAYMENT_ACTIONS else None)
+        readable = amount_ok and not entry.action.is_other and (record is None or _counts(record))
+        if not readable:
+            notes.append((where if record is None or _counts(record) else record_where, "a value of another type"))
         rows.append(
             AuditRow(
-                at=entry.at or "",
-                moment=clock.parse(entry.at),
-                operator=entry.operator or "",
-                action=entry.action or "",
-                event_id=event.event_id,
+                at=_text(entry.at) or "",
+                moment=clock.parse(_text(entry.at)),
+                operator=_text(entry.operator) or "",
+                action=action,
+                event_id=event_id,
                 event_title=title,
                 patron_id=patron_id,
                 patron_name=names.get(patron_id) if patron_id else None,
                 amount=amount,
-                payment_id=entry.payment_id,
+                payment_id=payment_id,
                 detail=detail or "",
-                method=record.method if record else None,
-                unreadable=unreadable,
+                method=_text(record.method) if record else None,
+                unreadable=None if readable else where,
             )
         )
-    for record in event.payments:
+    for where, record in records:
         if record.is_legacy:
             # The old system wrote no audit entries: its records stand for their own.
+            patron_id = _text(record.patron_id)
+            counts = _counts(record)
+            if not counts:
+                notes.append((where, "a value of another type"))
             rows.append(
                 AuditRow(
-                    at=record.timestamp or "",
-                    moment=clock.parse(record.timestamp),
-                    operator=record.operator or "",
+                    at=_text(record.timestamp) or "",
+                    moment=clock.parse(_text(record.timestamp)),
+                    operator=_text(record.operator) or "",
                     action=AuditAction.PAYMENT_LOGGED,
-                    event_id=event.event_id,
+                    event_id=event_id,
                     event_title=title,
-                    patron_id=record.patron_id,
-                    patron_name=names.get(record.patron_id) if record.patron_id else None,
-                    amount=record.amount_money,
+                    patron_id=patron_id,
+                    patron_name=names.get(patron_id) if patron_id else None,
+                    amount=_amount(record.amount)[0],
                     payment_id=None,
-                    detail=record.notes or "",
+                    detail=_text(record.notes) or "",
                     legacy=True,
-                    unreadable=None if record.counts else record.where,
+                    unreadable=None if counts else where,
                 )
             )
+    if notes:
+        items.warn_once(event_id, notes)
     rows.sort(key=lambda row: row.sort_key, reverse=True)
     return rows
 
 
+def _absent(value):
+    return value.S is None and value.N is None and not value.is_other
+
+
+def _text(value):
+    """Text as stored, or None (absent, or of another type)."""
+    return value.S
+
+
+def _amount(value):
+    """(Decimal cents or None, readable): absent is readable (None); another type, or a number out of
+    money's range, is not (events.items.amount, the rule every read path uses)."""
+    if value.N is None:
+        return None, _absent(value)
+    try:
+        return items.amount({"N": value.N}), True
+    except items.Unreadable:
+        return None, False
+
+
+def _counts(record):
+    """Whether a record's money can be read (events.items.RecordItem.counts): amount, kind, patron."""
+    amount, ok = _amount(record.amount)
+    return (
+        ok
+        and amount is not None
+        and record.kind.N is None
+        and not record.kind.is_other
+        and not (record.patron_id.N is not None or record.patron_id.is_other)
+    )
+
+
+def _unreadable_row(event_id, title, where):
+    return AuditRow(
+        at="",
+        moment=None,
+        operator="",
+        action="",
+        event_id=event_id,
+        event_title=title,
+        patron_id=None,
+        patron_name=None,
+        amount=None,
+        payment_id=None,
+        detail="",
+        unreadable=where,
+    )
+
+
 def scan_events():
-    """Every event, projected to the audit's attributes, as events.items reads them, page by page."""
-    for raw in dynamodb.scan_raw(Event, attributes=AUDIT_ATTRIBUTES, page_size=SCAN_PAGE_SIZE):
-        yield items.read_event(raw)
+    """Every event as an audit_items.AuditItem: one Scan in SCAN_SEGMENTS parallel segments, projected."""
+    from payments.audit_items import AuditItem  # with msgspec: only the audit's reads pay for the import
+
+    return dynamodb.scan_items(
+        Event, attributes=AUDIT_ATTRIBUTES, item_type=AuditItem, segments=SCAN_SEGMENTS, page_size=SCAN_PAGE_SIZE
+    )
 
 
 def audit_rows(*, filters, seen=None):
-    """The filtered rows, event by event in scan order, newest first within each event.
-
+    """The filtered rows of every source, each source's in its own order (the page sorts them all):
+    the events table (event by event as the Scan's pages arrive, newest first within each event), then
+    the operators' own changes. The page's heap, counts and totals take rows from any.
     seen: an optional dict filled with event_id -> title for every event scanned.
     """
-    for event in scan_events():
+    yield from _event_rows(filters=filters, seen=seen)
+    yield from _operator_rows(filters=filters)
+
+
+def _event_rows(*, filters, seen):
+    for item in scan_events():
+        event_id = item.event_id.S
         if seen is not None:
-            seen[event.event_id] = event.title or event.event_id
-        if filters.event and event.event_id != filters.event:
+            seen[event_id] = item.title.S or event_id
+        if filters.event and event_id != filters.event:
             continue
-        for row in event_rows(event):
+        for row in event_rows(item):
             if filters.matches(row):
                 yield row
+
+
+def _operator_rows(*, filters):
+    if filters.event or filters.patron:
+        return  # operator changes belong to no event and no patron
+    for row in operator_rows():
+        if filters.matches(row):
+            yield row
+
+
+def operator_rows():
+    """Changes to operators (added, role, status, password, unlock) as audit rows without an event."""
+    for entry in operator_audit_entries():
+        yield AuditRow(
+            at=entry.at,
+            moment=entry.moment,
+            operator=entry.operator,
+            action=entry.action,
+            event_id="",
+            event_title="",
+            patron_id=None,
+            patron_name=None,
+            amount=None,
+            payment_id=None,
+            detail=f"{entry.username}: {entry.detail}",
+            subject=entry.username,
+        )
 
 
 def audit_page(*, filters, page=1, per_page=PER_PAGE):

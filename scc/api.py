@@ -12,10 +12,8 @@ from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from scc.authentication import get_principal
 from scc.errors import error_response, refusal_response
 from scc.exceptions import DomainError, InvalidInput, RequestTooLarge
-from scc.operators import Role
 
 
 def ok(status=200, **data):
@@ -86,8 +84,9 @@ def _csrf_failure(request):
 def api_view(*, methods, role=None):
     """Wrap a JSON view: method check, authentication, role, CSRF for sessions; domain errors as JSON.
 
-    role: None (anyone), Role.STAFF (staff or admin) or Role.ADMIN; or {method: role} when one URL
-    reads for staff and writes for admins.
+    role: None (anyone) or a role code ("staff", "admin"); or {method: role} when one URL reads for
+    staff and writes for admins. `request.user.has_role(role)` decides (an admin may do what staff
+    may). A Bearer-token request needs no CSRF token.
     """
 
     if isinstance(role, dict) and set(role) != set(methods):
@@ -104,16 +103,15 @@ def api_view(*, methods, role=None):
             needed = role.get(request.method) if isinstance(role, dict) else role
             try:
                 if needed is not None:
-                    principal = get_principal(request)
-                    if principal is None:
+                    user = request.user
+                    if not user.is_authenticated:
                         return error_response(401, "Authentication required: sign in or send a Bearer token.")
-                    if needed == Role.ADMIN and not principal.is_admin:
-                        return error_response(403, "This action needs the admin role.")
-                    if not request.is_bearer and request.method not in ("GET", "HEAD", "OPTIONS"):
+                    if not user.has_role(needed):
+                        return error_response(403, f"This action needs the {needed} role.")
+                    if not user.uses_token and request.method not in ("GET", "HEAD", "OPTIONS"):
                         reason = _csrf_failure(request)
                         if reason:
                             return error_response(403, f"CSRF check failed: {reason}")
-                    request.operator = principal
                 return view(request, *args, **kwargs)
             except DomainError as error:
                 return refusal_response(error)

@@ -48,3 +48,8 @@ def parse_iso(value):
     except ValueError:
         return None
     return moment if FIRST_YEAR <= moment.year <= LAST_YEAR else None
+
+
+def epoch(moment):
+    """Whole seconds since 1970 (DynamoDB's TTL format)."""
+    return int(moment.timestamp())

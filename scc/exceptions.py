@@ -2,7 +2,7 @@
 
 Services raise these; they carry no HTTP. The kind (the class they derive from) says what went
 wrong; scc.errors is the one place that turns a kind into a JSON error or a page message.
-Each app names its own cases (events.errors, payments.errors, scc.authentication, scc.operators).
+Each app names its own cases (accounts.errors, events.errors, payments.errors).
 """
 
 

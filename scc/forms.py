@@ -32,15 +32,6 @@ class ServiceForm(forms.Form):
         return 400 if self.is_bound and not self.is_valid() else 200
 
 
-class LoginForm(ServiceForm):
-    username = forms.CharField(
-        max_length=64, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
-    )
-    password = forms.CharField(
-        max_length=256, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
-    )
-
-
 class JsonForm(forms.Form):
     """A Form fed from a parsed JSON object (scc.api.validated); string fields refuse non-strings."""
 

@@ -68,8 +68,8 @@ class DynamoDBOutageMiddleware:
         if request.path.startswith(f"{settings.URL_PREFIX}/api/"):
             response = error_response(503, message)
         else:
-            request._scc_principal = None  # the page must not ask the database who is signed in
-            context = {"message": message, **page_context(request)}
+            # "user": None: the page must not ask the database who is signed in.
+            context = {"message": message, "user": None, **page_context(request)}
             response = render(request, "errors/503.html", context, status=503)
         response["Retry-After"] = "30"
         return response

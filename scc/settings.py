@@ -31,6 +31,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set unless DJANGO_DEBUG=1.")
     SECRET_KEY = "local-development-only-" + "x" * 40
+# Rotating the key: put the old one here (comma-separated) and sessions and tokens signed with it
+# keep working (sessions are re-signed with the new key on their next request).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 # Behind CloudFront the Host is the Lambda Function URL's, never the viewer's.
@@ -53,17 +56,20 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "scc",
+    "accounts",
     "events",
     "payments",
 ]
 
 MIDDLEWARE = [
+    "scc.origin.OriginCheckMiddleware",  # first: a request that did not come through CloudFront does nothing
     "django.middleware.security.SecurityMiddleware",
     "scc.middleware.MalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -82,7 +88,8 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
-                "scc.context_processors.operator",
+                "accounts.context_processors.user",
+                "scc.context_processors.url_prefix",
             ],
         },
     },
@@ -145,14 +152,29 @@ AWS_REGION = env("AWS_REGION", "us-east-1")
 DYNAMODB_HOST = env("SCC_DYNAMODB_HOST") or None
 EVENTS_TABLE = env("SCC_EVENTS_TABLE", "scc-events")
 OPERATORS_TABLE = env("SCC_OPERATORS_TABLE", "scc-operators")
+# Lockout and rate-limit counters (DynamoDB TTL deletes them); empty: "<OPERATORS_TABLE>-counters".
+COUNTERS_TABLE = env("SCC_COUNTERS_TABLE")
 # Models that dynamodb_setup creates, as dotted paths so scc imports no app.
-DYNAMODB_MODELS = ["scc.operators.Operator", "scc.ratelimit.RateLimitCounter", "events.models.Event"]
+DYNAMODB_MODELS = ["accounts.models.Operator", "accounts.models.Counter", "events.models.Event"]
 
 # Sign-in
 ADMIN_PASS_HASH = env("ADMIN_PASS_HASH")
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60
+# Sign-ins of one name past the limit wait this long for attempts still being checked (one hash and
+# a few writes) before being refused: a burst of right passwords all get in, wrong ones never more than 5.
+LOGIN_IN_FLIGHT_SECONDS = 3
 API_TOKEN_MAX_AGE = 12 * 60 * 60
+# Every password set (operators page, API, account page, manage.py operators) passes these.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# With it set, only requests carrying it in X-SCC-Origin-Verify are served (CloudFront adds it;
+# scc/origin.py). Comma-separated during a rotation: the first is the one cloudfront_routes sets.
+ORIGIN_SECRET = env("SCC_ORIGIN_SECRET")
 # Public waiver signing per client address: a family at the dock signs a few; a script cannot flood a roster.
 WAIVER_SIGNINGS_PER_WINDOW = 20
 WAIVER_RATE_WINDOW_SECONDS = 10 * 60

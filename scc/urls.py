@@ -5,10 +5,8 @@ from django.views.generic import RedirectView
 from scc import views
 
 app_patterns = [
-    path("login/", views.login_page, name="login"),
-    path("logout/", views.logout_page, name="logout"),
-    path("api/login", views.api_login, name="api-login"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("accounts.urls")),
     path("", include("payments.urls")),
     path("", include("events.urls")),
 ]

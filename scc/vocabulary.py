@@ -4,13 +4,13 @@ A `Vocabulary` is a StrEnum whose members also carry a label: `AuditAction.PAYME
 is stored and filtered as "payment.logged" and shown as "Payment logged". Members compare equal
 to their codes, so values read back from DynamoDB (plain strings) need no conversion.
 Each vocabulary lives beside the schema that stores it, at the lowest layer that writes it:
-`scc.operators.Role`, `events.models.RecordKind` and `events.models.PaymentMethod`.
+`accounts.models.Role`, `events.models.RecordKind` and `events.models.PaymentMethod`.
 Every vocabulary registers itself under a name (`record_kind`, ...), so templates (the `label`
 filter) and scripts (`vocabulary_json`) reach all of them without `scc` importing the apps.
 
 `AuditAction` lives here, in `scc`, rather than beside `events.models.AuditEntry`: the audit
 trail is one stream with one set of codes, written by events (waivers, rosters, events), by
-payments, and by operator management, which sits below `events` and must not import it; the
+payments, and by operator management (`accounts`, below `events`: it must not import it); the
 audit page, the CSV and the `action` filter list every code together. Splitting the codes by
 layer would leave two lists to keep in step for one filter.
 """

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.module_loading import import_string
 
-from scc import lambda_http
+from scc import lambda_http, origin
 
 logger = logging.getLogger(__name__)
 WARM_UP_KEY = "__warm-up__"  # never sent: the stub answers first
@@ -34,10 +34,14 @@ def _sign_in_page(application):
     # A real GET of the sign-in page through every middleware: URLconf (and with it every view, form and
     # service module), sessions, CSRF, messages, CSP, template engine, tags, widgets, static manifest.
     # It reads nothing from DynamoDB.
+    headers = {"host": _allowed_host(), "x-forwarded-proto": "https", "user-agent": "warm-up"}
+    secrets = origin.accepted_secrets()
+    if secrets:  # as CloudFront sends it: without it the origin check answers 403 before any of the above
+        headers[origin.HEADER.lower()] = secrets[0]
     event = {
         "version": "2.0",
         "rawPath": reverse("login"),
-        "headers": {"host": _allowed_host(), "x-forwarded-proto": "https", "user-agent": "warm-up"},
+        "headers": headers,
         "requestContext": {"http": {"method": "GET"}},
     }
     status, _headers, _body = lambda_http.call_wsgi(application, lambda_http.wsgi_environ(event))

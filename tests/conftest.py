@@ -1,7 +1,9 @@
 import json
 import os
+import threading
 import time
 import uuid
+from collections import Counter as Counter_
 from contextlib import contextmanager
 
 import pytest
@@ -10,8 +12,9 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 from playwright.sync_api import expect
 
-from scc import authentication, operators
-from scc.dynamodb import bind_models, configured_models
+from accounts import credentials, services
+from accounts.models import COMMAND_LINE
+from scc.dynamodb import bind_models, configured_models, create_table
 from tests.dynalite import Dynalite
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside live_server
@@ -30,7 +33,7 @@ def dynalite_server():
 
 def create_tables(timeout=10):
     for model in configured_models():
-        model.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
+        create_table(model)  # dynalite has no TTL: the app reads expired counters as absent
     # dynalite with --createTableMs 0 answers ACTIVE on the first DescribeTable; the poll is only a bounded fallback.
     deadline = time.monotonic() + timeout
     for model in configured_models():
@@ -47,21 +50,26 @@ def tables(dynalite_server, settings):
     settings.DYNAMODB_HOST = dynalite_server.endpoint
     settings.EVENTS_TABLE = f"events-{suffix}"
     settings.OPERATORS_TABLE = f"operators-{suffix}"
+    settings.COUNTERS_TABLE = ""  # derived: operators-<suffix>-counters
     bind_models()
     create_tables()
     yield settings
     bind_models()
 
 
+def add_operator(username, role, password=PASSWORD):
+    return services.add_operator(actor=COMMAND_LINE, username=username, role=role, password=password)
+
+
 @pytest.fixture
 def admin_user(tables):
-    operators.add_operator(username="alice", role="admin", password=PASSWORD)
+    add_operator("alice", "admin")
     return "alice"
 
 
 @pytest.fixture
 def staff_user(tables):
-    operators.add_operator(username="sam", role="staff", password=PASSWORD)
+    add_operator("sam", "staff")
     return "sam"
 
 
@@ -82,8 +90,23 @@ def staff_client(staff_user):
     return signed_in_client(staff_user)
 
 
-def token_for(username):
-    return authentication.make_token(operators.principal_for(username))[0]
+def expired(token, *, hours=13):
+    """The same token (same credential id) signed `hours` ago: past its 12-hour max age."""
+    import time as time_module
+    from unittest import mock
+
+    from django.core import signing
+
+    payload = signing.loads(token, salt=credentials.TOKEN_SALT)
+    then = time_module.time() - hours * 3600
+    with mock.patch("time.time", return_value=then):
+        return signing.dumps(payload, salt=credentials.TOKEN_SALT)
+
+
+def token_for(username, password=PASSWORD):
+    """A Bearer token from a real sign-in (its id is recorded on the operator, as POST /api/login does)."""
+    signed_in = services.sign_in(username=username, password=password, kind="token")
+    return credentials.make_token(signed_in.claim)
 
 
 @pytest.fixture
@@ -96,6 +119,31 @@ def post_json(client, url, body):
     """POST a body as JSON; bytes and str go as they are (malformed-body tests)."""
     data = body if isinstance(body, (bytes, str)) else json.dumps(body)
     return client.post(url, data, content_type="application/json")
+
+
+@pytest.fixture
+def wire(tables):
+    """Counts every DynamoDB request on the wire by (operation, table): "events", "operators",
+    "counters"; a BatchGetItem across tables names them all ("counters+operators")."""
+    from accounts.models import Counter
+    from scc.dynamodb import raw_client
+
+    client = raw_client()
+    names = {tables.EVENTS_TABLE: "events", tables.OPERATORS_TABLE: "operators", Counter.Meta.table_name: "counters"}
+    seen = Counter_()
+    lock = threading.Lock()
+
+    def count(request, **kwargs):
+        operation = request.headers["X-Amz-Target"].decode().split(".")[-1]
+        body = json.loads(request.body or b"{}")
+        tables_used = [body["TableName"]] if "TableName" in body else body.get("RequestItems", {})
+        label = "+".join(sorted(names.get(table, table) for table in tables_used))
+        with lock:
+            seen[(operation, label)] += 1
+
+    client.meta.events.register("before-send.dynamodb.*", count, unique_id="test-wire-counts")
+    yield seen
+    client.meta.events.unregister("before-send.dynamodb.*", unique_id="test-wire-counts")
 
 
 @contextmanager
@@ -117,11 +165,11 @@ def events_table_calls(table_name):
         client.meta.events.unregister("provide-client-params.dynamodb.*", unique_id="events-table-calls")
 
 
-def browser_sign_in(page, base_url, username="alice"):
+def browser_sign_in(page, base_url, username="alice", password=PASSWORD):
     """Sign in through the login form and land on the dispatch page."""
     page.goto(f"{base_url}/login/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Dispatch", exact=True)).to_be_visible()
 

@@ -17,6 +17,9 @@ from scc.settings import *  # noqa: E402,F403
 # Tests run over plain HTTP.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Sign-ins here take milliseconds: a shorter wait for attempts in flight keeps lockout tests quick
+# (tests of concurrent sign-ins set it back).
+LOGIN_IN_FLIGHT_SECONDS = 1
 # Fast hashing keeps login tests quick; production keeps Django's default.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",

@@ -192,15 +192,18 @@ def main(seconds=30.0, workers=8):
         from django.conf import settings
         from django.test.utils import setup_test_environment
 
-        from scc import authentication, operators
+        from accounts import credentials, services
+        from accounts.models import COMMAND_LINE
         from scc.dynamodb import raw_client
 
         setup_test_environment()  # locmem outbox
         logging.getLogger("django.request").setLevel(logging.ERROR)  # expected 4xx answers are not news
         raw = raw_client()
         seed(raw, settings.EVENTS_TABLE)
-        operators.add_operator(username="soak", role="admin", password="soak-password-1")
-        token = authentication.make_token(operators.principal_for("soak"))[0]
+        services.add_operator(actor=COMMAND_LINE, username="soak", role="admin", password="soak-password-1")
+        token = credentials.make_token(
+            services.sign_in(username="soak", password="soak-password-1", kind="token").claim
+        )
         print(f"==> soak: {workers} workers for {seconds:.0f} s on one event (dynalite {server.endpoint})", flush=True)
         tally = run(token=token, seconds=seconds, workers=workers)
         item = raw.get_item(TableName=settings.EVENTS_TABLE, Key={"event_id": {"S": EVENT_ID}}, ConsistentRead=True)

@@ -10,8 +10,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from events.models import Event
-from scc import operators
-from tests.conftest import PASSWORD, browser_sign_in, token_for
+from tests.conftest import add_operator, browser_sign_in, token_for
 from tests.factories import event_item, legacy_payment, patron
 
 
@@ -24,7 +23,7 @@ def log(username, **body):
 
 @pytest.fixture
 def ledger(admin_user, raw_table):
-    operators.add_operator(username="bob", role="admin", password=PASSWORD)
+    add_operator("bob", "admin")
     raw_table.put(
         event_item(
             "sunset",
@@ -42,8 +41,9 @@ def test_filter_by_operator_and_download_csv(ledger, app_server, page):
     browser_sign_in(page, app_server.url, "alice")
     page.get_by_role("link", name="Audit").click()
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
-    expect(page.get_by_text("Showing 1–3 of 3")).to_be_visible()
+    expect(page.get_by_text("Showing 1–5 of 5")).to_be_visible()  # 3 payments, and alice and bob added
     page.get_by_label("Operator").fill("bob")
+    page.get_by_label("Action").select_option("payment.logged")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_text("Showing 1–1 of 1")).to_be_visible()
     expect(page.get_by_label("Operator")).to_have_value("bob")

@@ -23,6 +23,7 @@ def test_check_deploy_is_clean_with_production_settings(stage):
         SCC_EMAIL_FROM="dispatch@example.com",
         SCC_STATIC_BUCKET="scc-static",
         SCC_STATIC_DOMAIN="dispatch.example.com",
+        SCC_ORIGIN_SECRET=secrets.token_urlsafe(32),
         AWS_REGION="us-west-2",
     )
     result = subprocess.run(
@@ -35,6 +36,27 @@ def test_check_deploy_is_clean_with_production_settings(stage):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced).", result.stdout + result.stderr
+
+
+def test_check_deploy_warns_without_the_origin_secret():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SCC_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="scc.settings",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        SCC_EMAIL_FROM="dispatch@example.com",
+        AWS_REGION="us-west-2",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        "scc.W001" in result.stdout + result.stderr and "SCC_ORIGIN_SECRET is not set" in result.stdout + result.stderr
+    )
 
 
 def test_zappa_settings_hold_no_secrets_and_a_child_stage_repeats_the_environment():

@@ -5,7 +5,9 @@ changed and what depends on it, rather than as a slow page, a lost client share 
 """
 
 import inspect
+import threading
 
+import msgspec
 import pynamodb
 import pytest
 from botocore.exceptions import ClientError
@@ -13,9 +15,9 @@ from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.models import Model
 
+from accounts.models import Counter, Operator
 from events.models import Event
 from scc import dynamodb
-from scc.operators import Operator
 from tests.factories import event_item
 
 UPGRADE = (
@@ -59,8 +61,8 @@ def test_table_connections_hold_a_connection_that_builds_its_client_lazily():
 
 def test_table_scans_take_the_projection_filter_and_start_key_and_answer_raw_pages():
     parameters = inspect.signature(TableConnection.scan).parameters
-    for name in ("attributes_to_get", "filter_condition", "exclusive_start_key"):
-        relied_on(name in parameters, f"TableConnection.scan has no `{name}`", "the dispatch page's raw Scan")
+    for name in ("attributes_to_get", "filter_condition", "exclusive_start_key", "limit", "segment", "total_segments"):
+        relied_on(name in parameters, f"TableConnection.scan has no `{name}`", "raw Scans (dispatch page, audit)")
 
 
 @pytest.mark.parametrize("error_class", [UpdateError, PutError])
@@ -121,6 +123,47 @@ def test_raw_items_are_created_once_and_never_overwritten(raw_table):
     assert raw_table.get("demo") == created
 
 
+def test_models_still_describe_their_schema_and_hash_key():
+    relied_on(callable(getattr(Model, "_get_schema", None)), "Model._get_schema() is gone", "creating tables")
+    schema = Counter._get_schema()
+    relied_on(
+        {"attribute_definitions", "key_schema"} <= set(schema),
+        "Model._get_schema() no longer gives attribute_definitions and key_schema",
+        "creating tables (without PynamoDB's early UpdateTimeToLive)",
+    )
+    relied_on(
+        Counter._hash_key_attribute().attr_name == "key",
+        "Model._hash_key_attribute() is gone",
+        "BatchGetItem keys",
+    )
+
+
+def test_one_batch_get_reads_two_tables_in_order_with_none_for_missing(tables, wire):
+    Operator("ann", role="staff").save()
+    Counter("login#ann", hits=2).save()
+    wire.clear()
+    found = dynamodb.batch_get(
+        [
+            (Counter, "login#ann", ["hits"]),
+            (Operator, "ann", ["role"]),
+            (Operator, "nobody", ["role"]),
+            (Operator, "ann", ["role"]),
+        ]
+    )
+    assert wire == {("BatchGetItem", "counters+operators"): 1}
+    assert [type(item).__name__ if item else None for item in found] == ["Counter", "Operator", None, "Operator"]
+    assert found[0].hits == 2 and found[1].role == "staff" and found[1].password_hash is None  # projected
+
+
+def test_batch_get_splits_past_a_hundred_keys(tables, wire):
+    for n in range(150):
+        Operator(f"op{n:03}", role="staff").save()
+    wire.clear()
+    found = dynamodb.batch_get([(Operator, f"op{n:03}", ["role"]) for n in range(150)])
+    assert [item.username for item in found] == [f"op{n:03}" for n in range(150)]
+    assert wire == {("BatchGetItem", "operators"): 2}
+
+
 def test_batch_reads_take_key_maps_and_a_projection_and_models_name_their_hash_key():
     parameters = inspect.signature(TableConnection.batch_get_item).parameters
     for name in ("keys", "attributes_to_get"):
@@ -163,3 +206,37 @@ def test_raw_get_and_update_answer_typed_maps_whatever_is_stored(raw_table):
         "an append to a list stored as a map is no longer a ValidationException",
         "refusing writes to values other software stored in another shape (409, not 500)",
     )
+
+
+class Titled(msgspec.Struct):
+    event_id: dict[str, str]
+    title: dict[str, str] = {}
+
+
+def test_scan_items_decodes_the_json_into_the_callers_type_in_parallel_segments(raw_table):
+    for n in range(9):
+        raw_table.put(event_item(f"ev-{n}", other_software={"S": "kept"}))
+    items = list(
+        dynamodb.scan_items(Event, attributes=["event_id", "title"], item_type=Titled, segments=3, page_size=2)
+    )
+    relied_on(
+        all(isinstance(item, Titled) for item in items),
+        "botocore's before-parse event no longer lets a handler supply the parsed Items",
+        "decoding the audit's Scan with msgspec instead of botocore's shape walk",
+    )
+    assert sorted(item.event_id["S"] for item in items) == [f"ev-{n}" for n in range(9)]
+    assert {item.title["S"] for item in items} == {f"Charter ev-{n}" for n in range(9)}
+    # Other Scans on the same client, in this thread too, are left to botocore and PynamoDB
+    assert sorted(e.event_id for e in Event.scan()) == [f"ev-{n}" for n in range(9)]
+    assert all(
+        set(item) == {"event_id", "title"} for item in dynamodb.scan_raw(Event, attributes=["event_id", "title"])
+    )
+
+
+def test_a_caller_that_stops_early_stops_the_segment_readers(raw_table):
+    for n in range(12):
+        raw_table.put(event_item(f"ev-{n}"))
+    items = dynamodb.scan_items(Event, attributes=["event_id"], item_type=Titled, segments=4, page_size=1)
+    assert next(items).event_id["S"].startswith("ev-")
+    items.close()  # what a streamed response does when the client goes away
+    assert not [t for t in threading.enumerate() if t.name.startswith("scan-segment")]

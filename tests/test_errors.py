@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from django import forms
 
+from accounts import errors as account_errors
 from events import errors as event_errors
 from payments import errors as payment_errors
-from scc import authentication, clock, errors, operators
+from scc import clock, errors
 from scc.exceptions import DomainError, RequestTooLarge
 from scc.forms import ServiceForm
 
@@ -35,17 +36,22 @@ def test_domain_errors_carry_no_http():
     ("error", "status"),
     [
         (payment_errors.InvalidPayment("bad"), 400),
-        (operators.InvalidOperator("bad"), 400),
-        (authentication.InvalidCredentials(), 401),
+        (account_errors.InvalidOperator("bad"), 400),
+        (account_errors.WrongCurrentPassword(), 400),
+        (account_errors.InvalidCredentials(), 401),
+        (account_errors.LastAttemptWarning(), 401),
         (event_errors.EventNotFound("ev-1"), 404),
         (payment_errors.PaymentNotFound("no"), 404),
-        (operators.OperatorNotFound("no"), 404),
+        (account_errors.OperatorNotFound("no"), 404),
         (payment_errors.PaymentConflict("twice"), 409),
         (event_errors.AlreadySignedUp(), 409),
         (event_errors.RosterFull(), 409),
-        (operators.OperatorExists("taken"), 409),
+        (account_errors.OperatorExists("taken"), 409),
+        (account_errors.LastAdmin(), 409),
+        (account_errors.AdminChangeInProgress(), 409),
+        (account_errors.OperatorChanged(), 409),
         (RequestTooLarge("big"), 413),
-        (authentication.AccountLocked(None), 429),
+        (account_errors.AccountLocked(), 429),
         (event_errors.TooManySignUps(), 429),
         (payment_errors.EmailNotSent("smtp down"), 502),
         (event_errors.EventTooLarge(), 507),

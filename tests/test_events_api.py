@@ -186,10 +186,12 @@ def test_a_missing_body_or_fields_is_a_400(api, tables):
 
 def test_concurrent_creates_of_one_id_land_once(api, tables, admin_user):
     results = []
+    # Signed in one after another: more than 5 sign-ins of one name at the same instant are refused
+    # until the first finish (the lockout reserves each attempt before its password is checked).
+    clients = [Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}") for _ in range(8)]
 
     def attempt(n):
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
-        response = post_json(client, "/api/events", {**SUNSET, "title": f"Try {n}", "event_id": "contested"})
+        response = post_json(clients[n], "/api/events", {**SUNSET, "title": f"Try {n}", "event_id": "contested"})
         results.append(response.status_code)
 
     threads = [threading.Thread(target=attempt, args=(n,)) for n in range(8)]
@@ -407,8 +409,10 @@ def test_parallel_edits_of_one_version_exactly_one_wins(admin_user, raw_table, s
     results = {}
     start = threading.Barrier(8)
 
+    clients = [Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}") for _ in range(8)]  # signed in first
+
     def edit(n):
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
+        client = clients[n]
         start.wait()
         response = patch_json(client, "/api/events/ev-1", {"version": 3, "title": f"Title {n}", "price": str(50 + n)})
         results[n] = (response.status_code, response.json())

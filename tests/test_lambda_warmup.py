@@ -12,6 +12,7 @@ import select
 import socket
 import threading
 
+import pytest
 from zappa.core import Zappa
 
 from tests.dynalite import ROOT
@@ -23,13 +24,16 @@ KEEP_WARM = {
 }
 
 
-def test_init_and_its_warm_up_reach_no_database(tmp_path):
+@pytest.mark.parametrize("origin_secret", ["", "from-cloudfront-0123456789"], ids=["open", "origin secret"])
+def test_init_and_its_warm_up_reach_no_database(tmp_path, origin_secret):
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     handler = HandlerProcess(
         "production",
         tmp_path,
         {
+            # With the origin secret the warm-up's own request carries it, as CloudFront's do.
+            "SCC_ORIGIN_SECRET": origin_secret,
             "DJANGO_SECRET_KEY": "warm-up-test-" + "s" * 50,
             "SCC_CSRF_TRUSTED_ORIGINS": VIEWER_ORIGIN,
             "SCC_EMAIL_FROM": "dispatch@scc.test",
@@ -63,7 +67,8 @@ def test_init_and_its_warm_up_reach_no_database(tmp_path):
 
         thread = threading.Thread(target=refuse_connections, daemon=True)
         thread.start()
-        response = Browser(handler).request("GET", "/healthz")
+        headers = {"x-scc-origin-verify": origin_secret} if origin_secret else {}
+        response = Browser(handler).request("GET", "/healthz", headers=headers)
         assert response["statusCode"] == 503
         assert accepted, "the request did not reach the stand-in database"
     finally:

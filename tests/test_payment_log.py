@@ -207,6 +207,7 @@ def test_session_needs_csrf_token_bearer_does_not(admin_user, event):
     token = client.cookies["scc_csrftoken"].value
     form = {"username": "alice", "password": "correct horse battery", "csrfmiddlewaretoken": token}
     assert client.post("/login/", form).status_code == 302
+    token = client.cookies["scc_csrftoken"].value  # rotated by the sign-in, as Django's login does
     no_token = client.post(URL, json.dumps(body()), content_type="application/json")
     assert no_token.status_code == 403 and "CSRF" in no_token.json()["error"]
     with_token = client.post(URL, json.dumps(body()), content_type="application/json", HTTP_X_CSRFTOKEN=token)

@@ -287,7 +287,7 @@ def test_payment_logged_through_the_api_can_be_notified(api, event, raw_table):
 
 def test_mark_sent_never_marks_the_wrong_record_when_the_list_moved(admin_user, event, raw_table):
     """Other software rewrote the ledger between our read and our write: the guard finds the record again."""
-    from scc import operators
+    from accounts.models import OperatorUser
 
     stale = selectors.get_event(event_id="ev-1")
     item = raw_table.get("ev-1")
@@ -295,7 +295,7 @@ def test_mark_sent_never_marks_the_wrong_record_when_the_list_moved(admin_user, 
     raw_table.put(item)
 
     services._mark_sent(
-        operator=operators.principal_for("alice"),
+        operator=OperatorUser("alice", "admin"),
         event=stale,
         index=1,
         payment_id=PID,

@@ -272,3 +272,11 @@ def test_occurrences_of_one_error_share_a_signature_and_different_errors_do_not(
     assert cloudwatch.signature(first) == cloudwatch.signature(first.replace("3f1c", "9a9a"))
     assert cloudwatch.signature(first) != cloudwatch.signature(first.replace("KeyError: 'x'", "KeyError: 'y'"))
     assert cloudwatch.signature(first) != cloudwatch.signature(first.replace("/audit/", "/audit.csv"))
+
+
+def test_the_deploy_smoke_check_finds_the_function_url_it_calls_directly(aws_world):
+    aws_world.deploy_function()
+    assert aws.function_url(aws_world.lambda_client, STAGING.function) is None
+    aws_world.lambda_client.create_function_url_config(FunctionName=STAGING.function, AuthType="NONE")
+    url = aws.function_url(aws_world.lambda_client, STAGING.function)
+    assert url.startswith("https://") and ".lambda-url." in url

@@ -1,13 +1,12 @@
 """The role matrix, complete by construction: every URL pattern must have a row here."""
 
-import time
-
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from scc import operators
-from tests.conftest import PASSWORD, signed_in_client, token_for
+from accounts import services
+from accounts.models import COMMAND_LINE
+from tests.conftest import add_operator, expired, signed_in_client, token_for
 from tests.factories import event_item, patron
 
 CALLERS = ["anonymous", "staff", "admin", "disabled", "expired_token", "tampered_token"]
@@ -18,14 +17,36 @@ INVALID_JSON = "{}"
 
 # url name -> (method, path, body, {caller: expected status})
 PAGE = {"anonymous": LOGIN_REDIRECT, "staff": 200, "admin": 200}
+ADMIN_PAGE = {"anonymous": LOGIN_REDIRECT, "staff": 403, "admin": 200}
+# An admin's empty form POST: the page again, saying what is missing.
+ADMIN_FORM = {"anonymous": LOGIN_REDIRECT, "staff": 403, "admin": 400}
 STAFF_API = {"anonymous": 401, "staff": 200, "admin": 200}
 ADMIN_API = {"anonymous": 401, "staff": 403, "admin": 400}
 PUBLIC = {"anonymous": 200, "staff": 200, "admin": 200}
 
 ROWS = {
-    "login": ("GET", "/login/", None, PUBLIC),
+    # A signed-in operator opening the sign-in page is sent on.
+    "login": ("GET", "/login/", None, {"anonymous": 200, "staff": 302, "admin": 302}),
     "logout": ("POST", "/logout/", None, {"anonymous": 302, "staff": 302, "admin": 302}),
     "api-login": ("POST", "/api/login", INVALID_JSON, {"anonymous": 400, "staff": 400, "admin": 400}),
+    "api-logout": ("POST", "/api/logout", None, {"anonymous": 401, "staff": 200, "admin": 200}),
+    "account": ("GET", "/account/", None, PAGE),
+    "account-password": ("POST", "/account/password/", None, {"anonymous": LOGIN_REDIRECT, "staff": 400, "admin": 400}),
+    "account-sign-out-everywhere": (
+        "POST",
+        "/account/sign-out-everywhere/",
+        None,
+        {"anonymous": LOGIN_REDIRECT, "staff": 302, "admin": 302},
+    ),
+    "operators": ("GET", "/operators/", None, ADMIN_PAGE),
+    "operator-role": ("POST", "/operators/sam/role/", None, ADMIN_FORM),
+    # A button with nothing to fill in: an admin's POST does it (the target is the "victim" operator).
+    "operator-disable": ("POST", "/operators/victim/disable/", None, {**ADMIN_FORM, "admin": 302}),
+    "operator-enable": ("POST", "/operators/victim/enable/", None, {**ADMIN_FORM, "admin": 302}),
+    "operator-unlock": ("POST", "/operators/victim/unlock/", None, {**ADMIN_FORM, "admin": 302}),
+    "operator-password": ("GET", "/operators/sam/password/", None, ADMIN_PAGE),
+    "api-operators": ("GET", "/api/operators", None, {"anonymous": 401, "staff": 403, "admin": 200}),
+    "api-operator": ("PATCH", "/api/operators/sam", INVALID_JSON, ADMIN_API),
     "healthz": ("GET", "/healthz", None, PUBLIC),
     "dispatch": ("GET", "/", None, PAGE),
     "event-detail": ("GET", "/events/ev-1/", None, PAGE),
@@ -86,21 +107,19 @@ def test_every_url_has_a_row():
 
 
 @pytest.fixture
-def callers(admin_user, staff_user, raw_table, monkeypatch):
+def callers(admin_user, staff_user, raw_table):
     raw_table.put(event_item("ev-1", roster=[patron("p1", "Ada", "ada@example.com")]))
-    operators.add_operator(username="gone", role="admin", password=PASSWORD)
+    add_operator("gone", "admin")
+    add_operator("victim", "staff")
     disabled = signed_in_client("gone")
-    operators.set_disabled(username="gone")
-    real = time.time
-    monkeypatch.setattr(time, "time", lambda: real() - 13 * 3600)
-    expired = token_for(admin_user)
-    monkeypatch.setattr(time, "time", real)
+    services.update_operator(actor=COMMAND_LINE, username="gone", disabled=True)
+    old_token = expired(token_for(admin_user))
     return {
         "anonymous": lambda: Client(),
         "staff": lambda: signed_in_client(staff_user),
         "admin": lambda: signed_in_client(admin_user),
         "disabled": lambda: disabled,
-        "expired_token": lambda: Client(HTTP_AUTHORIZATION=f"Bearer {expired}"),
+        "expired_token": lambda: Client(HTTP_AUTHORIZATION=f"Bearer {old_token}"),
         "tampered_token": lambda: Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)[:-4]}AAAA"),
     }
 
@@ -115,10 +134,11 @@ def test_role_matrix(callers, name):
         elif method == "PATCH":
             response = client.patch(path, body, content_type=JSON)
         elif body is None:
-            response = client.post(path)
+            response = client.generic(method, path)
         else:
-            response = client.post(path, body, content_type=JSON)
+            response = client.generic(method, path, body, content_type=JSON)
         expected = expected_for(ROWS[name], caller)
         assert response.status_code == expected, (name, caller, response.status_code)
-        if expected == LOGIN_REDIRECT and name not in ("logout",):
+        signed_in = caller in ("staff", "admin")  # their 302s are successes (sent on, signed out)
+        if expected == LOGIN_REDIRECT and not signed_in and name != "logout":
             assert response["Location"].startswith("/login/?next=")

@@ -4,8 +4,8 @@ of actions per worker instead of a time."""
 import pytest
 from django.conf import settings
 
-from scc import authentication, operators
 from tests import soak
+from tests.conftest import token_for
 
 pytestmark = pytest.mark.soak
 
@@ -15,7 +15,7 @@ def test_eight_workers_keep_every_invariant(admin_user, raw_table):
 
     client = raw_client()
     soak.seed(client, settings.EVENTS_TABLE)
-    token = authentication.make_token(operators.principal_for(admin_user))[0]
+    token = token_for(admin_user)
     tally = soak.run(token=token, actions=15, workers=8)
     item = raw_table.get(soak.EVENT_ID)
     soak.check(item, tally)

@@ -1,21 +1,23 @@
 """The audit trail's pure parts, without DynamoDB: filter query strings, filters, stored times, totals, pages."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import msgspec
 import pytest
 from django.http import QueryDict
 from django.test import RequestFactory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events import items
+from payments.audit_items import AuditItem
 from payments.audit_views import _page_number
 from payments.forms import AuditFilterForm
-from payments.selectors import AuditFilters, AuditPage, AuditRow, AuditTotals, event_rows
+from payments.selectors import AUDIT_ATTRIBUTES, AuditFilters, AuditPage, AuditRow, AuditTotals, event_rows
 from scc import clock
-from tests.factories import legacy_payment, patron
+from tests.factories import event_item, legacy_payment, patron, payment_record
 
 PROPERTIES = settings(max_examples=150, derandomize=True)
 LA = ZoneInfo("America/Los_Angeles")  # the site's zone in these settings
@@ -273,42 +275,57 @@ def test_page_numbers_from_the_query(value, number):
 # One event's rows ---------------------------------------------------------------------------------------
 
 
+def audit_item(raw):
+    """A raw DynamoDB item as the audit's Scan decodes it."""
+    return msgspec.json.decode(json.dumps(raw), type=AuditItem)
+
+
 def test_event_rows_synthesize_legacy_records_and_fill_in_from_the_payment():
-    event = items.read_event(
-        {
-            "event_id": {"S": "sunset"},
-            "title": {"S": "Sunset"},
-            "roster": {"L": [patron("p1", "Ada Lovelace")]},
-            "payments": {
+    item = audit_item(
+        event_item(
+            "sunset",
+            title={"S": "Sunset"},
+            roster=[patron("p1", "Ada Lovelace")],
+            payments=[
+                legacy_payment("20", operator="admin", notes="cash", timestamp="2026-10-01T17:00:00+00:00"),
+                payment_record("pay-1", "p1", "45", notes="card", method={"S": "card"}),
+            ],
+            audit={
                 "L": [
-                    legacy_payment("20", notes="cash", timestamp="2026-10-01T17:00:00+00:00"),
                     {
                         "M": {
+                            "at": {"S": "2026-11-01T10:00:00.000+00:00"},
+                            "operator": {"S": "alice"},
+                            "action": {"S": "payment.logged"},
                             "payment_id": {"S": "pay-1"},
-                            "patron_id": {"S": "p1"},
-                            "amount": {"N": "45"},
-                            "notes": {"S": "card"},
-                            "kind": {"S": "payment"},
+                        }
+                    },
+                    {
+                        "M": {
+                            "at": {"S": "2026-11-02T10:00:00.000+00:00"},
+                            "operator": {"S": "alice"},
+                            "action": {"S": "email.sent"},
+                            "payment_id": {"S": "pay-1"},
                         }
                     },
                 ]
             },
-            "audit": {
-                "L": [
-                    audit_entry("2026-11-01T10:00:00.000+00:00", "payment.logged", payment_id="pay-1"),
-                    audit_entry("2026-11-02T10:00:00.000+00:00", "email.sent", payment_id="pay-1"),
-                ]
-            },
-        }
+        )
     )
-    rows_ = event_rows(event)
+    rows_ = event_rows(item)
     assert [(r.action, r.legacy) for r in rows_] == [
         ("email.sent", False),
         ("payment.logged", False),
         ("payment.logged", True),  # the old system's record stands for its own entry
     ]
     sent, logged, legacy = rows_
-    assert (logged.patron_name, logged.amount, logged.detail) == ("Ada Lovelace", Decimal("45.00"), "card")
+    assert (logged.patron_name, logged.amount, logged.detail, logged.method) == (
+        "Ada Lovelace",
+        Decimal("45.00"),
+        "card",
+        "card",
+    )
+    assert legacy.method is None
     assert sent.detail == ""  # a payment's notes belong to payment rows only
     assert (legacy.operator, legacy.amount, legacy.payment_id, legacy.detail) == (
         "admin",
@@ -317,3 +334,31 @@ def test_event_rows_synthesize_legacy_records_and_fill_in_from_the_payment():
         "cash",
     )
     assert {r.event_title for r in rows_} == {"Sunset"}
+
+
+def test_the_audit_item_is_the_projection():
+    assert list(AuditItem.__struct_fields__) == AUDIT_ATTRIBUTES
+
+
+def test_values_of_other_types_or_shapes_read_as_absent_and_unreadable_entries_say_so():
+    item = audit_item(
+        {
+            "event_id": {"S": "odd"},
+            "title": {"N": "7"},
+            "roster": {"M": {"p1": {"S": "not a list"}}},
+            "payments": {"L": [{"S": "not a map"}, {"M": {"amount": {"N": "5"}, "notes": {"BOOL": True}}}]},
+            "audit": {
+                "L": [
+                    {"L": []},
+                    {"M": {"at": {"N": "1700000000"}, "action": {"S": "waiver.signed"}, "amount": {"S": "x"}}},
+                ]
+            },
+        }
+    )
+    rows_ = event_rows(item)
+    assert [(r.event_title, r.action, r.at, r.amount, r.detail, r.legacy, r.unreadable) for r in rows_] == [
+        ("odd", "", "", None, "", False, "audit[0]"),  # not a map: a row saying so
+        ("odd", "waiver.signed", "", None, "", False, "audit[1]"),  # its amount is text
+        ("odd", "payment.logged", "", Decimal("5.00"), "", True, None),
+    ]
+    assert rows_[0].unreadable_label == "Unreadable record (audit[0] of event odd)"

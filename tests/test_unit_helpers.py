@@ -8,12 +8,12 @@ from django.test import RequestFactory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accounts.credentials import bearer_token
+from accounts.views import safe_next
 from events.forms import WaiverForm
 from events.selectors import is_valid_event_id
 from events.services import email_key
-from scc.authentication import bearer_token
-from scc.ratelimit import client_address
-from scc.views import _safe_next
+from scc.origin import HEADER, client_address
 
 PROPERTIES = settings(max_examples=300, derandomize=True)
 GOOD_WAIVER = {"full_name": "Grace Hopper", "email": "grace@example.com", "phone": "", "agree": "on"}
@@ -27,7 +27,7 @@ def next_for(target, method="post"):
     request = (
         factory.post("/login/", {"next": target}) if method == "post" else factory.get("/login/", {"next": target})
     )
-    return _safe_next(request)
+    return safe_next(request)
 
 
 @pytest.mark.parametrize(
@@ -73,17 +73,31 @@ def test_next_never_leaves_the_site(target):
 # The client behind CloudFront -----------------------------------------------------------------------
 
 
+VERIFIED = {"HTTP_X_SCC_ORIGIN_VERIFY": "the-origin-secret"}
+
+
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
-        ({"HTTP_CLOUDFRONT_VIEWER_ADDRESS": "203.0.113.7:5123"}, "203.0.113.7"),
-        ({"HTTP_CLOUDFRONT_VIEWER_ADDRESS": "[2001:db8::1]:443"}, "2001:db8::1"),
-        ({"HTTP_CLOUDFRONT_VIEWER_ADDRESS": ""}, "10.0.0.1"),
-        ({}, "10.0.0.1"),
+        ({"HTTP_CLOUDFRONT_VIEWER_ADDRESS": "203.0.113.7:5123", **VERIFIED}, "203.0.113.7"),
+        ({"HTTP_CLOUDFRONT_VIEWER_ADDRESS": "[2001:db8::1]:443", **VERIFIED}, "2001:db8::1"),
+        ({"HTTP_CLOUDFRONT_VIEWER_ADDRESS": "", **VERIFIED}, "10.0.0.1"),
+        (VERIFIED, "10.0.0.1"),
+        # Anyone can send CloudFront's header straight to the Function URL: only a verified request's counts.
+        ({"HTTP_CLOUDFRONT_VIEWER_ADDRESS": "203.0.113.7:5123"}, "10.0.0.1"),
+        ({"HTTP_CLOUDFRONT_VIEWER_ADDRESS": "203.0.113.7:5123", "HTTP_X_SCC_ORIGIN_VERIFY": "guess"}, "10.0.0.1"),
     ],
 )
-def test_client_address(headers, expected):
+def test_client_address(headers, expected, settings):
+    settings.ORIGIN_SECRET = "the-origin-secret"
+    assert HEADER == "X-SCC-Origin-Verify"
     assert client_address(RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", **headers)) == expected
+
+
+def test_without_an_origin_secret_no_viewer_header_is_trusted(settings):
+    settings.ORIGIN_SECRET = ""
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_CLOUDFRONT_VIEWER_ADDRESS="203.0.113.7:5123")
+    assert client_address(request) == "10.0.0.1"
 
 
 # Bearer tokens ---------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ import pytest
 from django.template import Context, Template
 from django.test import Client
 
+from accounts.models import Role
 from events.models import PaymentMethod, RecordKind
 from payments.forms import AuditFilterForm
-from scc.operators import Role
 from scc.vocabulary import VOCABULARIES, AuditAction, Vocabulary
 from tests.factories import event_item
 

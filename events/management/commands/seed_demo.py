@@ -3,9 +3,9 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts import selectors, services
+from accounts.models import COMMAND_LINE, Role
 from events import demo
-from scc import operators
-from scc.operators import Role
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -30,8 +30,8 @@ class Command(BaseCommand):
     def _ensure_operator(self, username, role):
         # Passwords are stored hashed, so each run sets a fresh one it can print.
         password = demo.new_password()
-        if operators.get_operator(username) is None:
-            operators.add_operator(username=username, role=role, password=password)
+        if selectors.operator_row(username) is None:
+            services.add_operator(actor=COMMAND_LINE, username=username, role=role, password=password)
         else:
-            operators.set_password(username=username, password=password)
+            services.update_operator(actor=COMMAND_LINE, username=username, password=password)
         return password

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from scc import origin
+
 
 class Command(BaseCommand):
     help = (
@@ -23,6 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from deploy import cloudfront  # deploy-time code, not in the Lambda zip
 
+        secrets = origin.accepted_secrets()
+        if not secrets:
+            self.stdout.write(
+                "note: SCC_ORIGIN_SECRET is not set here, so the Lambda origins' origin header is left as it is. "
+                "Set it (the same value as in the functions' environment) to have CloudFront send it."
+            )
         try:
             result = cloudfront.routes(
                 options["distribution_id"],
@@ -31,6 +39,7 @@ class Command(BaseCommand):
                 staging_lambda_url=options["staging_lambda_url"],
                 static_bucket=options["static_bucket"] or None,
                 static_region=options["static_region"],
+                origin_secret=secrets[0] if secrets else None,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc

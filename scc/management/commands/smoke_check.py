@@ -11,6 +11,10 @@ class Command(BaseCommand):
             "base_url", help="e.g. https://dispatch.example.com or https://dispatch.example.com/_staging"
         )
         parser.add_argument(
+            "--function-url",
+            help="the stage's Lambda Function URL: check that calling it directly (not through CloudFront) is refused",
+        )
+        parser.add_argument(
             "--expect-version",
             help="the commit /healthz must report (the one just deployed); retried while an update settles",
         )
@@ -21,7 +25,7 @@ class Command(BaseCommand):
             help="seconds to keep retrying until /healthz reports --expect-version (default 120)",
         )
 
-    def handle(self, *args, base_url, expect_version, wait, **options):
+    def handle(self, *args, base_url, expect_version, wait, function_url=None, **options):
         from deploy import smoke  # deploy-time code, not in the Lambda zip
 
         self.stdout.write(f"Smoke check of {base_url}")
@@ -38,7 +42,14 @@ class Command(BaseCommand):
             say(self.style.SUCCESS(line) if check.ok else self.style.ERROR(line))
 
         try:
-            checks = smoke.run(base_url, expect_version=expect_version, wait=wait, progress=progress, say=say)
+            checks = smoke.run(
+                base_url,
+                function_url=function_url,
+                expect_version=expect_version,
+                wait=wait,
+                progress=progress,
+                say=say,
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         failed = [check for check in checks if not check.ok]
