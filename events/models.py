@@ -110,6 +110,13 @@ EVENT_FIELDS = ("title", "starts_at", "location", "price", "capacity", "waiver_t
 class Event(Model):
     settings_table = "EVENTS_TABLE"
 
+    @classmethod
+    def from_stored(cls, raw):
+        """The item as events.items reads it (whatever its shape), for reads outside events.selectors."""
+        from events.items import read_event  # items builds on this module
+
+        return read_event(raw)
+
     class Meta:
         table_name = "scc-events"
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pynamodb.expressions.condition import size
 
+from accounts.middleware import read_with_user
 from events import items, ledger
 from events.models import Event
 from scc import dynamodb
@@ -35,6 +36,19 @@ def get_event(*, event_id, consistent=True, attributes=None):
         return None
     raw = dynamodb.get_raw(Event, key=event_id, consistent=consistent, attributes=attributes)
     return None if raw is None else items.read_event(raw)
+
+
+def event_with_user(request, *, event_id, attributes):
+    """The event projected to `attributes`, read in one consistent BatchGetItem together with the
+    operator behind `request.user` (which that resolves): one round trip instead of two.
+
+    None when it was not read that way (no valid id, no credentials, `request.user` already read) or
+    there is no such event: the caller then reads it alone, as before.
+    """
+    if not is_valid_event_id(event_id):
+        return None
+    found = read_with_user(request, [(Event, event_id, attributes)])
+    return found[0] if found else None
 
 
 def public_event(*, event_id):

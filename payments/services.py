@@ -156,16 +156,19 @@ def _append_to_ledger(*, event, record, entry, pin):
     return writes.update(event.event_id, actions=actions, condition=condition, full_message=ITEM_FULL)
 
 
-def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=None, method=None):
+def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=None, method=None, checked=None):
     """Append a payment to the event's ledger, once per payment_id: a record with that id anywhere in
     the ledger (any kind, in `payment_ids` or not) makes this a replay, answered with the stored payment.
 
-    Costs one consistent GetItem (roster, ledger, guard set) and one UpdateItem pinned to what it
+    Costs one consistent read (roster, ledger, guard set) and one UpdateItem pinned to what it
     checked (ledger_grew_only_with_ids): payments logged at the same time do not make it read again.
+    checked: the event as already read consistently with LOG_CHECK_ATTRIBUTES (the API reads it
+    with the operator: selectors.event_with_user), saving the GetItem; None reads it here.
     """
     payment_id = payment_id or str(uuid.uuid4())
     for _attempt in range(LEDGER_ATTEMPTS):
-        event = selectors.get_event(event_id=event_id, consistent=True, attributes=LOG_CHECK_ATTRIBUTES)
+        event = checked if _attempt == 0 and checked is not None else None
+        event = event or selectors.get_event(event_id=event_id, consistent=True, attributes=LOG_CHECK_ATTRIBUTES)
         if event is None:
             raise EventNotFound(event_id)
         if patron_id not in {p.patron_id for p in ledger.roster(event)}:

@@ -383,6 +383,13 @@ def batch_get(requests):
     return [found.get((model.Meta.table_name, key)) for model, key, _ in requests]
 
 
+def _from_stored(model, item):
+    """A model read from raw typed maps: its own `from_stored` when it has one (Event: events.items
+    reads whatever other software stored), else PynamoDB's deserialization."""
+    reader = getattr(model, "from_stored", None)
+    return reader(item) if reader is not None else model.from_raw_data(item)
+
+
 def _batch_get_page(requests):
     tables = {}
     for model, key, attributes in requests:
@@ -410,7 +417,7 @@ def _batch_get_page(requests):
             model = tables[name]["model"]
             key_name = model._hash_key_attribute().attr_name
             for item in items:
-                found[(name, item[key_name]["S"])] = model.from_raw_data(item)
+                found[(name, item[key_name]["S"])] = _from_stored(model, item)
         request_items = answer.get("UnprocessedKeys") or {}
         if not request_items:
             return found

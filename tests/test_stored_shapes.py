@@ -127,7 +127,7 @@ def reads(run, event_id):
     run.get(reverse("event-edit", args=[event_id]))
     roster = run.get(reverse("roster-csv", args=[event_id]))
     assert roster.status_code == 200
-    assert b"export incomplete" not in roster.body
+    assert b"INCOMPLETE EXPORT" not in roster.body
     api = run.count(run.api.get(reverse("api-event", args=[event_id])), "api-event")
     assert api.status_code == 200 and api.json()["event"]["event_id"] == event_id
     run.get(reverse("waiver", args=[event_id]))
@@ -135,7 +135,7 @@ def reads(run, event_id):
     run.get("/audit/?" + urlencode({"event": event_id}))
     export = run.get("/audit.csv")
     rows = list(csv.reader(io.StringIO(export.body.decode())))
-    assert rows and not rows[-1][0].startswith("export incomplete"), rows[-1:]
+    assert rows and not rows[-1][0].startswith("INCOMPLETE EXPORT"), rows[-1:]
     assert any(row[3] == NORMAL for row in rows[1:]), "the normal event's rows are missing from the CSV"
     normal = run.get(reverse("event-detail", args=[NORMAL])).content.decode()
     assert "$45.00" in normal and "Totals exclude" not in normal

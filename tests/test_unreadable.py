@@ -90,7 +90,7 @@ def test_the_audit_page_and_csv_show_unreadable_entries_and_the_csv_completes(ad
     response = admin_client.get("/audit.csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert any("Unreadable record (audit[1] of event odd)" in row[9] for row in rows[1:])
-    assert not rows[-1][0].startswith("export incomplete")
+    assert not rows[-1][0].startswith("INCOMPLETE EXPORT")
 
 
 def test_a_warning_is_logged_once_per_item_not_per_request(admin_client, odd, caplog):
@@ -148,5 +148,5 @@ def test_a_csv_that_cannot_finish_says_so_in_its_last_line(admin_client, raw_tab
     raw_client().delete_table(TableName=tables.EVENTS_TABLE)
     lines += list(stream)
     last = lines[-1].decode()
-    assert last.startswith("export incomplete: stopped after"), last
+    assert last.startswith("INCOMPLETE EXPORT: stopped after"), last
     json.dumps(last)  # one readable line
