@@ -67,10 +67,16 @@ format: install
 bench: install
 	$(PY) -m bench $(BENCH)
 
-# 8 workers mixing payment-log, notify, void and waiver signing on one event (RELIABILITY.md).
+# 8 workers mixing payment-log, notify, void and waiver signing on one event (RELIABILITY.md),
+# then the long profiles of the stored-shapes fuzz (tests/test_stored_shapes.py; make test runs 60)
+# and of the hostile requests at every URL (tests/test_hostile_requests.py; make test runs 250).
 SOAK_SECONDS ?= 30
+SHAPES_EXAMPLES ?= 1000
+REQUESTS_EXAMPLES ?= 5000
 soak: install
 	$(PY) -W ignore -m tests.soak $(SOAK_SECONDS) 8
+	SCC_SHAPES_EXAMPLES=$(SHAPES_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q tests/test_stored_shapes.py
+	SCC_REQUESTS_EXAMPLES=$(REQUESTS_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -p no:logging -q -s tests/test_hostile_requests.py
 
 # Deploying (README "Deploying"). Zappa zips the virtualenv it runs in, so the zip is
 # built from a runtime-only venv: requirements.txt plus zappa (its handler), never the dev tools.

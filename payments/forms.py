@@ -14,7 +14,7 @@ from django.utils import timezone
 from events.amounts import MAX_AMOUNT, parse_amount  # noqa: F401 (the payment API's rule, re-exported)
 from events.models import PaymentMethod
 from payments.selectors import AuditFilters
-from scc.forms import JsonForm, StrictBooleanField
+from scc.forms import IdField, JsonForm, StrictBooleanField, TextField
 from scc.vocabulary import AuditAction
 
 MAX_NOTES = 1000
@@ -65,10 +65,10 @@ class MethodField(forms.ChoiceField):
 class PaymentLogForm(JsonForm):
     string_fields = ("event_id", "patron_id", "notes", "method")
 
-    event_id = forms.CharField(max_length=1024)
-    patron_id = forms.CharField(max_length=200)
+    event_id = IdField(max_length=1024)
+    patron_id = IdField(max_length=200)
     amount = AmountField()
-    notes = forms.CharField(max_length=MAX_NOTES, required=False, strip=False)
+    notes = TextField(max_length=MAX_NOTES, required=False, strip=False, multiline=True)
     payment_id = PaymentIdField(required=False)
     method = MethodField()
 
@@ -76,20 +76,20 @@ class PaymentLogForm(JsonForm):
 class PaymentRefundForm(JsonForm):
     string_fields = ("event_id", "payment_id", "reason")
 
-    event_id = forms.CharField(max_length=1024)
+    event_id = IdField(max_length=1024)
     # Any stored id, not only UUIDs: other software may have written the payment.
-    payment_id = forms.CharField(max_length=200)
+    payment_id = IdField(max_length=200)
     amount = AmountField()
-    reason = forms.CharField(max_length=MAX_NOTES)
+    reason = TextField(max_length=MAX_NOTES, multiline=True)
     refund_id = PaymentIdField(required=False)
 
 
 class PaymentVoidForm(JsonForm):
     string_fields = ("event_id", "reason")
 
-    event_id = forms.CharField(max_length=1024)
+    event_id = IdField(max_length=1024)
     payment_id = PaymentIdField()
-    reason = forms.CharField(max_length=MAX_NOTES)
+    reason = TextField(max_length=MAX_NOTES, multiline=True)
 
 
 class AuditFilterForm(forms.Form):
@@ -114,6 +114,12 @@ class AuditFilterForm(forms.Form):
         error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-05."},
     )
 
+    def clean_since(self):
+        return _within_years(self.cleaned_data["since"])
+
+    def clean_until(self):
+        return _within_years(self.cleaned_data["until"])
+
     def clean(self):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
@@ -134,6 +140,17 @@ class AuditFilterForm(forms.Form):
         )
 
 
+# A filter day's bounds are computed in the site's zone and a day later: years 1 and 9999 would
+# overflow, and no audit entry is that old or that far ahead.
+FIRST_FILTER_YEAR, LAST_FILTER_YEAR = 1900, 9998
+
+
+def _within_years(day):
+    if day is not None and not FIRST_FILTER_YEAR <= day.year <= LAST_FILTER_YEAR:
+        raise ValidationError(f"Enter a date between {FIRST_FILTER_YEAR} and {LAST_FILTER_YEAR}.")
+    return day
+
+
 def _day_start(day):
     if day is None:
         return None
@@ -143,7 +160,7 @@ def _day_start(day):
 class PaymentNotifyForm(JsonForm):
     string_fields = ("event_id", "payment_id")
 
-    event_id = forms.CharField(max_length=1024)
+    event_id = IdField(max_length=1024)
     # Any stored id, not only UUIDs: other software may have written the record.
-    payment_id = forms.CharField(max_length=200)
+    payment_id = IdField(max_length=200)
     resend = StrictBooleanField(required=False)
