@@ -8,7 +8,7 @@ LOCAL_ENV := DJANGO_DEBUG=1 SCC_DYNAMODB_HOST=http://127.0.0.1:8001 SCC_EMAIL_BA
 	AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=$${AWS_REGION:-us-east-1}
 STAGE ?= staging
 
-.PHONY: install install-browser run test test-fast lint format bench soak package deploy-staging promote logs check-deploy-env clean
+.PHONY: install install-browser run test test-fast lint format openapi bench soak package deploy-staging promote logs check-deploy-env clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -57,6 +57,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# docs/openapi.yaml -> scc/openapi.json, the copy the app serves at /api/openapi.json (no YAML parser on Lambda).
+openapi: install
+	$(PY) docs/build_openapi.py
 
 bench: install
 	$(PY) -m bench $(BENCH)

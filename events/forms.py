@@ -175,6 +175,9 @@ START = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?"
 )
 _TEXT_FIELDS = ("title", "starts_at", "location", "waiver_text", "event_id")
+# In JSON a number is a number, and none is null: the page forms' "" and "12" are theirs only.
+_NUMBER_FIELDS = ("price", "capacity", "version")
+_WHOLE_NUMBER_FIELDS = ("capacity", "version")
 
 
 def _no_control_characters(text, *, allowed=""):
@@ -322,6 +325,10 @@ class EventForm(ServiceForm):
                 type_errors[name] = ["Unknown field."]
             elif name in _TEXT_FIELDS and value is not None and not isinstance(value, str):
                 type_errors[name] = ["Must be a string or null."]
+            elif name in _NUMBER_FIELDS and value == "":
+                type_errors[name] = ["Send null for none, not an empty string."]
+            elif name in _WHOLE_NUMBER_FIELDS and isinstance(value, str):
+                type_errors[name] = ["Must be a whole number (not a string) or null."]
             else:
                 values[name] = "" if value is None else value
         form = cls(data=values)

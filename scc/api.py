@@ -117,6 +117,7 @@ def api_view(*, methods, role=None):
             except DomainError as error:
                 return refusal_response(error)
 
+        wrapper.api_methods = tuple(methods)  # read by the test that the API document covers every JSON URL
         return wrapper
 
     return decorator
