@@ -149,3 +149,21 @@ def test_no_yaml_parser_on_the_request_path():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_pages_carry_the_limits_the_document_states(admin_client, raw_table):
+    """The page scripts read the API's limits from the page (SCC.limit), and the dialogs' fields are
+    capped by them: the same scc.limits values the served document states."""
+    from tests.factories import event_item, patron
+
+    raw_table.put(event_item("ev-1", roster=[patron("p1", "Ada", "ada@example.com")]))
+    html = admin_client.get("/events/ev-1/").content.decode()
+    block = re.search(r'<script id="scc-limits" type="application/json">(.*?)</script>', html)
+    carried = json.loads(block.group(1))
+    assert carried == limits.as_json()
+    served = openapi.document()["components"]["schemas"]
+    assert carried["amount_pattern"] == served["Amount"]["anyOf"][0]["pattern"]
+    assert carried["reason_max"] == served["Reason"]["maxLength"]
+    assert f'id="payment-notes" name="notes" maxlength="{limits.NOTES_MAX}"' in html
+    assert f'id="cancel-reason" name="reason" maxlength="{limits.REASON_MAX}"' in html
+    assert 'id="scc-limits"' not in Client().get("/g/ev-1/waiver").content.decode()

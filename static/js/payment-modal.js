@@ -52,10 +52,13 @@
   }
 
   // Amounts are compared in cents, as integers: no float arithmetic on money.
+  // An amount as the server reads it (its pattern, from the page's limits), in cents; else null.
+  var amountPattern = new RegExp(api.limit("amount_pattern"));
   function cents(text) {
-    var match = /^(\d+)(?:\.(\d{1,2}))?$/.exec((text || "").trim());
-    if (!match) return null;
-    return parseInt(match[1], 10) * 100 + parseInt(((match[2] || "") + "00").slice(0, 2), 10);
+    text = (text || "").trim();
+    if (!amountPattern.test(text)) return null;
+    var parts = text.split(".");
+    return parseInt(parts[0], 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
   }
 
   function dollars(value) {
