@@ -65,10 +65,14 @@ openapi: install
 bench: install
 	$(PY) -m bench $(BENCH)
 
-# 8 workers mixing payment-log, notify, void and waiver signing on one event (RELIABILITY.md).
+# 8 workers mixing payment-log, notify, void and waiver signing on one event, then schemathesis'
+# long profile against every API operation (RELIABILITY.md; make test runs a short one).
 SOAK_SECONDS ?= 30
+API_FUZZ_EXAMPLES ?= 300
 soak: install
 	$(PY) -W ignore -m tests.soak $(SOAK_SECONDS) 8
+	SCC_API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) $(PY) -m pytest tests/test_api_schemathesis.py
+	@cat var/api-fuzz.json
 
 # Deploying (README "Deploying"). Zappa zips the virtualenv it runs in, so the zip is
 # built from a runtime-only venv: requirements.txt plus zappa (its handler), never the dev tools.
