@@ -12,6 +12,7 @@ The figures of the last run are written to var/api-fuzz.json (RELIABILITY.md).
 
 import json
 import os
+import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -84,9 +85,35 @@ def api_world(admin_user, raw_table, app_server):
     return {"base_url": app_server.url, "token": token_for(admin_user)}
 
 
+# Random ids almost never name the seeded event, patron or payment, and stop at the 404. Half the
+# valid cases are pointed at them, so the rest of the body reaches the services. (Only valid ones: a
+# case generated as invalid stays exactly as generated, so the negative-data check judges what it meant.)
+SEEDED = {"event_id": [EVENT_ID], "patron_id": ["p-example", "p-other"], "payment_id": [PAYMENT_ID]}
+
+
+def steer(case):
+    if case.meta is None or case.meta.generation.mode.is_negative:
+        return
+
+    def pick(name, value):
+        choices = SEEDED.get(name)
+        if not choices or not isinstance(value, str):
+            return value
+        turn = zlib.crc32(f"{case.operation.label} {name} {value}".encode("utf-8", "surrogatepass")) % 4
+        return choices[turn % len(choices)] if turn < 2 else value
+
+    if isinstance(case.body, dict):
+        for name in SEEDED:
+            if name in case.body and not (name == "payment_id" and case.operation.path == "/api/payment-log"):
+                case.body[name] = pick(name, case.body[name])
+    if case.path_parameters and "event_id" in case.path_parameters:
+        case.path_parameters["event_id"] = pick("event_id", case.path_parameters["event_id"])
+
+
 @schema.parametrize()
 @settings(suppress_health_check=list(HealthCheck), deadline=None)
 def test_api_conforms_to_its_document(case, api_world):
+    steer(case)
     token = api_world["token"]
     if case.operation.path == "/api/logout":
         token = token_for("alice")  # logging out revokes the token it came with
