@@ -17,14 +17,15 @@ SERVED = Path(__file__).with_name("openapi.json")
 
 
 @cache
-def document():
-    """The document as served: the committed JSON with limits and vocabularies filled in."""
-    return fill(json.loads(SERVED.read_text(encoding="utf-8")))
-
-
-@cache
 def document_bytes():
-    return json.dumps(document(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """The document as served: the committed JSON with limits and vocabularies filled in."""
+    served = fill(json.loads(SERVED.read_text(encoding="utf-8")))
+    return json.dumps(served, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def document():
+    """The served document as a new dict on each call (tools that load it may change what they get)."""
+    return json.loads(document_bytes())
 
 
 def fill(node):
