@@ -90,7 +90,17 @@ def get_user(request, claim):
     """request.user: the operator behind the request's claim, or ANONYMOUS. One GetItem when there is a claim."""
     if claim is None:
         return ANONYMOUS
-    operator = selectors.operator_for_request(claim.username)
+    return _user_from(request, claim, selectors.operator_for_request(claim.username))
+
+
+def get_user_with(request, claim, reads):
+    """request.user and other items read together, in one consistent BatchGetItem: (user, [item or
+    None per read]). reads: [(model, hash key, attributes)], as scc.dynamodb.batch_get takes them."""
+    operator, items = selectors.operator_for_request_with(claim.username, reads)
+    return _user_from(request, claim, operator), items
+
+
+def _user_from(request, claim, operator):
     user = verify(claim, operator)
     if user is None:
         return ANONYMOUS

@@ -31,6 +31,13 @@ def operator_for_request(username):
     return get_operator(username, attributes=AUTH_ATTRIBUTES)
 
 
+def operator_for_request_with(username, reads):
+    """The item a session or token of `username` is checked against, and other items (reads:
+    [(model, hash key, attributes)]), in one consistent BatchGetItem: (operator or None, [item or None])."""
+    operator, *items = batch_get([(Operator, username, AUTH_ATTRIBUTES), *reads])
+    return operator, items
+
+
 def sign_in_state(username):
     """(operator item or None, lockout counter or None) in one BatchGetItem."""
     operator, counter = batch_get(

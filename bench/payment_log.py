@@ -54,8 +54,9 @@ def run():
 {requests} Function URL (payload 2.0) `POST /api/payment-log` events per side after {WARMUP} warm-up
 events, alternating (the first side swaps each round), one process per side, one local dynalite.
 "Ours" is `scc.lambda_entry.lambda_handler` (the deployed entry point, production stage environment,
-`DEBUG` off): middleware, Bearer auth (one consistent GetItem on the operators table), validation,
-one consistent GetItem and one conditional UpdateItem on the events table. "Baseline" is
+`DEBUG` off): middleware, validation, Bearer auth and the event's checks read together (one
+consistent BatchGetItem: the operator from the operators table, the event projected to its roster
+and payment ids), one conditional UpdateItem on the events table. "Baseline" is
 `bench/baseline_handler.py`: HMAC token, one consistent GetItem projected to the roster, one
 conditional `list_append` UpdateItem. Each side appends to its own {EVENTS} events (roster of 10), so
 both read and write items of the same sizes (up to ~{payments} payments each). Time is taken inside the

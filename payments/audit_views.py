@@ -1,5 +1,6 @@
 """The audit trail for staff: /audit/ (a changelist) and /audit.csv (the same rows, streamed)."""
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils import timezone
 from payments import selectors
 from payments.forms import AuditFilterForm
 from scc.permissions import staff_required
-from scc.spreadsheet import csv_lines, neutralise
+from scc.spreadsheet import capped, csv_lines, neutralise
 
 CSV_HEADER = [
     "time",
@@ -61,6 +62,15 @@ def _csv_lines(filters):
     return csv_lines(CSV_HEADER, (csv_record(row) for row in selectors.audit_rows(filters=filters)))
 
 
+def _too_large(rows):
+    limit = settings.CSV_MAX_BYTES
+    size = f"{limit / 1_000_000:.1f} MB" if limit >= 100_000 else f"{limit:,} bytes"
+    return (
+        f"only the first {rows:,} rows are here: the export stopped at {size}, the most one download can hold. "
+        "Narrow it with the filters (Event, Operator, Action, Patron, Since, Until) and download each part."
+    )
+
+
 @staff_required
 def audit_csv(request):
     form = AuditFilterForm(request.GET)
@@ -68,6 +78,8 @@ def audit_csv(request):
         errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in form.errors.items())
         return HttpResponse(f"Invalid filters: {errors}\n", status=400, content_type="text/plain; charset=utf-8")
     lines = (line.encode() for line in _csv_lines(form.filters()))
+    if settings.CSV_MAX_BYTES:
+        lines = capped(lines, max_bytes=settings.CSV_MAX_BYTES, why_stopped=_too_large)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="scc-audit-{stamp}.csv"'

@@ -103,13 +103,15 @@ def _append_to_ledger(*, event_id, record, entry, ledger_size=None):
     return updated
 
 
-def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=None, method=None):
+def log_payment(*, operator, event_id, patron_id, amount, notes="", payment_id=None, method=None, checked=None):
     """Append a payment to the event's ledger, once per payment_id.
 
     Costs one consistent GetItem (roster, idempotency) and one UpdateItem. The GetItem reads only
     what the checks need, not the ledger and audit; a replay reads the ledger with a second GetItem.
+    checked: the event as already read consistently with LOG_CHECK_ATTRIBUTES (the API reads it
+    with the operator: selectors.event_with_user), saving the GetItem; None reads it here.
     """
-    event = selectors.get_event(event_id=event_id, consistent=True, attributes=LOG_CHECK_ATTRIBUTES)
+    event = checked or selectors.get_event(event_id=event_id, consistent=True, attributes=LOG_CHECK_ATTRIBUTES)
     if event is None:
         raise EventNotFound(event_id)
     if patron_id not in {p.patron_id for p in ledger.roster(event)}:

@@ -7,6 +7,7 @@ twice), and a base64 body is decoded whatever the method.
 """
 
 import base64
+import json
 import logging
 import sys
 import time
@@ -105,6 +106,18 @@ def call_wsgi(application, environ):
     return int(status.split(" ", 1)[0]), response_headers, body
 
 
+# A Function URL refuses a response over 6 MB, counted as the JSON Lambda hands it: a text body grows
+# there by its escapes (quotes, line ends, non-ASCII as \uXXXX: up to 6x), a base64 one by exactly
+# 4/3. So a large text body goes base64 when that is smaller, and its size on the wire is predictable.
+LARGE_TEXT_BYTES = 1_000_000
+
+
+def _send_as_text(body):
+    if len(body) < LARGE_TEXT_BYTES:
+        return True
+    return len(json.dumps(body.decode("utf-8"))) <= 2 + (len(body) + 2) // 3 * 4
+
+
 def function_url_response(status, response_headers, body):
     """What a Function URL expects back: cookies apart, repeated headers comma-joined, binary bodies base64."""
     headers, cookies = {}, []
@@ -115,7 +128,7 @@ def function_url_response(status, response_headers, body):
             headers[name] = f"{headers[name]},{value}"
         else:
             headers[name] = value
-    text = _is_text(headers)
+    text = _is_text(headers) and _send_as_text(body)
     if not body:
         payload = None
     elif text:

@@ -178,6 +178,11 @@ ORIGIN_SECRET = env("SCC_ORIGIN_SECRET")
 WAIVER_SIGNINGS_PER_WINDOW = 20
 WAIVER_RATE_WINDOW_SECONDS = 10 * 60
 
+# A Function URL buffers a response and refuses one over 6 MB, so on Lambda the audit CSV stops
+# below that and says so in its last line (scc.spreadsheet.capped). Bytes of CSV; 0: no limit.
+# 4,000,000 goes out as at most ~5.3 MB: large text bodies go base64 when that is smaller (scc.lambda_http).
+CSV_MAX_BYTES = int(env("SCC_CSV_MAX_BYTES", "4000000" if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") else "0"))
+
 # Email
 EMAIL_FROM = env("SCC_EMAIL_FROM", "dispatch@localhost" if DEBUG else "")
 DEFAULT_FROM_EMAIL = EMAIL_FROM or "webmaster@localhost"

@@ -29,3 +29,38 @@ def csv_lines(header, records):
     yield writer.writerow(header)
     for record in records:
         yield writer.writerow(record)
+
+
+def csv_line(cells):
+    return csv.writer(_Line()).writerow(cells)
+
+
+INCOMPLETE = "INCOMPLETE EXPORT"
+
+
+def incomplete_line(reason):
+    """The last line of a CSV that stops early: one cell, "INCOMPLETE EXPORT: <reason>", which no
+    record can be mistaken for (a record's first cell is a time)."""
+    return csv_line([f"{INCOMPLETE}: {reason}"])
+
+
+def capped(lines, *, max_bytes, why_stopped):
+    """Encoded CSV lines (the header first) while they fit in `max_bytes` in all. When the next line
+    would not fit with room left for the final line, that final line is `incomplete_line(
+    why_stopped(rows))` (rows: the records written), within the same `max_bytes`, and `lines` is
+    closed: whatever reads the records behind it stops."""
+    # Room for the final line whatever the count grows to.
+    reserve = len(incomplete_line(why_stopped(10**12)).encode()) + 64
+    sent = rows = 0
+    try:
+        for number, line in enumerate(lines):
+            if sent + len(line) + reserve > max_bytes:
+                yield incomplete_line(why_stopped(rows)).encode()
+                return
+            sent += len(line)
+            rows = number  # the header is line 0
+            yield line
+    finally:
+        close = getattr(lines, "close", None)
+        if close is not None:
+            close()

@@ -88,12 +88,13 @@ def _dynamodb():
         models.setdefault(model.Meta.table_name, model)
     client = next(iter(models.values()))._get_connection().connection.client  # shared by every model (scc.dynamodb)
     client.meta.events.register_first("before-send.dynamodb", _answer, unique_id="scc-warm-up")
+    keys = {}
     try:
         for table, model in models.items():
             with contextlib.suppress(DoesNotExist):  # the stub's `{}` holds no item
                 model.get(WARM_UP_KEY, consistent_read=True)
             hash_key = next(a.attr_name for a in model.get_attributes().values() if a.is_hash_key)
-            key = {hash_key: {"S": WARM_UP_KEY}}
+            key = keys[table] = {hash_key: {"S": WARM_UP_KEY}}
             client.update_item(
                 TableName=table,
                 Key=key,
@@ -104,5 +105,7 @@ def _dynamodb():
                 ReturnValues="ALL_NEW",
             )
             client.scan(TableName=table, Limit=1)
+        # Across tables, as payment-log reads the operator and the event (scc.dynamodb.batch_get).
+        client.batch_get_item(RequestItems={t: {"Keys": [k], "ConsistentRead": True} for t, k in keys.items()})
     finally:
         client.meta.events.unregister("before-send.dynamodb", unique_id="scc-warm-up")

@@ -148,7 +148,8 @@ def wire(tables):
 
 @contextmanager
 def events_table_calls(table_name):
-    """Collects (operation, ConsistentRead) for each request to `table_name` made inside the block."""
+    """Collects (operation, ConsistentRead) for each request to `table_name` made inside the block
+    (a BatchGetItem counts when it reads from that table, with that table's ConsistentRead)."""
     from scc.dynamodb import raw_client
 
     client = raw_client()
@@ -157,6 +158,8 @@ def events_table_calls(table_name):
     def record(params, model, **kwargs):
         if params.get("TableName") == table_name:
             calls.append((model.name, params.get("ConsistentRead")))
+        elif table_name in params.get("RequestItems", {}):
+            calls.append((model.name, params["RequestItems"][table_name].get("ConsistentRead")))
 
     client.meta.events.register("provide-client-params.dynamodb.*", record, unique_id="events-table-calls")
     try:

@@ -8,8 +8,11 @@ to import is checked on the built zip (tests/test_lambda_package.py).
 
 import fnmatch
 import json
+import os
 import select
 import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -24,8 +27,25 @@ KEEP_WARM = {
 }
 
 
+@pytest.fixture(scope="module")
+def static_manifest_dir(tmp_path_factory):
+    """The static manifest `make package` writes into the zip (production pages need it), made here
+    so the test does not depend on another test or a package build having run first."""
+    target = tmp_path_factory.mktemp("manifest")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SCC_"))}
+    subprocess.run(
+        [sys.executable, "deploy/static_manifest.py"],
+        cwd=ROOT,
+        env={**env, "SCC_STATIC_MANIFEST_DIR": str(target)},
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return str(target)
+
+
 @pytest.mark.parametrize("origin_secret", ["", "from-cloudfront-0123456789"], ids=["open", "origin secret"])
-def test_init_and_its_warm_up_reach_no_database(tmp_path, origin_secret):
+def test_init_and_its_warm_up_reach_no_database(tmp_path, origin_secret, static_manifest_dir):
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     handler = HandlerProcess(
@@ -34,6 +54,7 @@ def test_init_and_its_warm_up_reach_no_database(tmp_path, origin_secret):
         {
             # With the origin secret the warm-up's own request carries it, as CloudFront's do.
             "SCC_ORIGIN_SECRET": origin_secret,
+            "SCC_STATIC_MANIFEST_DIR": static_manifest_dir,
             "DJANGO_SECRET_KEY": "warm-up-test-" + "s" * 50,
             "SCC_CSRF_TRUSTED_ORIGINS": VIEWER_ORIGIN,
             "SCC_EMAIL_FROM": "dispatch@scc.test",

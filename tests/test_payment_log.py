@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from accounts import services
+from accounts.models import COMMAND_LINE
 from events.models import Event
-from tests.conftest import events_table_calls, post_json, signed_in_client, token_for
+from tests.conftest import PASSWORD, events_table_calls, post_json, signed_in_client, token_for
 from tests.factories import event_item, legacy_payment, patron
 
 URL = "/api/payment-log"
@@ -216,10 +218,10 @@ def test_session_needs_csrf_token_bearer_does_not(admin_user, event):
     assert bearer.post(URL, json.dumps(body()), content_type="application/json").status_code == 201
 
 
-def test_exactly_one_consistent_get_and_one_update_on_the_events_table(api, event, settings):
+def test_exactly_one_consistent_read_and_one_update_on_the_events_table(api, event, settings):
     with events_table_calls(settings.EVENTS_TABLE) as calls:
         assert post(api, body()).status_code == 201
-    assert calls == [("GetItem", True), ("UpdateItem", None)]
+    assert calls == [("BatchGetItem", True), ("UpdateItem", None)]  # the read is the operator's too
 
 
 @pytest.mark.soak  # 8 threads, 224 requests: seconds, so not in make test-fast
@@ -251,3 +253,37 @@ def test_concurrent_payments_none_lost_none_doubled(admin_user, event, raw_table
     assert sorted(stored) == expected
     assert sorted(item["payment_ids"]["SS"]) == expected
     assert len(item["audit"]["L"]) == 200
+
+
+# The operator is read with the event (one BatchGetItem): still checked on every request -----------
+
+
+def bearer(token):
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"disabled": True}, {"role": "staff"}, {"password": "reset by an admin 42"}],
+    ids=["disable", "role change", "password reset"],
+)
+def test_an_admin_change_stops_the_operators_payment_logs_at_once(admin_user, event, raw_table, change):
+    services.add_operator(actor=COMMAND_LINE, username="dana", role="admin", password=PASSWORD)
+    session, token = signed_in_client("dana"), bearer(token_for("dana"))
+    assert [post(c, body()).status_code for c in (session, token)] == [201, 201]
+    services.update_operator(actor=COMMAND_LINE, username="dana", **change)
+    before = raw_table.get("ev-1")
+    assert [post(c, body()).status_code for c in (session, token)] == [401, 401]
+    assert raw_table.get("ev-1") == before
+
+
+def test_a_signed_out_session_and_a_logged_out_token_stop_logging_payments_at_once(admin_user, event, raw_table):
+    session, other = signed_in_client("alice"), signed_in_client("alice")
+    token, kept = token_for("alice"), token_for("alice")
+    assert [post(c, body()).status_code for c in (session, bearer(token))] == [201, 201]
+    assert bearer(token).post("/api/logout").status_code == 200
+    assert session.post("/logout/").status_code == 302
+    before = raw_table.get("ev-1")
+    assert [post(c, body()).status_code for c in (session, bearer(token))] == [401, 401]
+    assert raw_table.get("ev-1") == before
+    assert [post(c, body()).status_code for c in (other, bearer(kept))] == [201, 201]  # only those two ended

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from payments import selectors
-from tests.conftest import post_json, token_for
+from tests.conftest import PASSWORD, post_json, token_for
 from tests.factories import event_item, patron
 
 PID = str(uuid.UUID(int=7))
@@ -23,21 +23,55 @@ def api(admin_user, raw_table):
     return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(admin_user)}")
 
 
-def test_payment_log_is_one_getitem_and_one_updateitem_on_events(api, wire):
+LOGGED = {"event_id": "ev-1", "patron_id": "p1", "amount": "45", "payment_id": PID}
+# The operator and the event in one consistent BatchGetItem, then the conditional append.
+TWO_ROUND_TRIPS = {("BatchGetItem", "events+operators"): 1, ("UpdateItem", "events"): 1}
+
+
+def test_payment_log_with_a_token_is_two_requests_authentication_included(api, wire):
     wire.clear()
-    response = post_json(
-        api, "/api/payment-log", {"event_id": "ev-1", "patron_id": "p1", "amount": "45", "payment_id": PID}
-    )
+    response = post_json(api, "/api/payment-log", LOGGED)
     assert response.status_code == 201
-    assert wire == {("GetItem", "operators"): 1, ("GetItem", "events"): 1, ("UpdateItem", "events"): 1}
+    assert wire == TWO_ROUND_TRIPS
+    assert sum(wire.values()) == 2
+
+
+def test_payment_log_with_a_session_is_two_requests_authentication_included(admin_user, raw_table, wire):
+    raw_table.put(event_item("ev-1", roster=[patron("p1", "Ada Lovelace", "ada@example.com")]))
+    browser = Client(enforce_csrf_checks=True)  # as the dispatch page's script: session cookie and CSRF token
+    browser.get("/login/")
+    form = {"username": admin_user, "password": PASSWORD, "csrfmiddlewaretoken": browser.cookies["scc_csrftoken"].value}
+    assert browser.post("/login/", form).status_code == 302
+    wire.clear()
+    response = browser.post(
+        "/api/payment-log",
+        json.dumps(LOGGED),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=browser.cookies["scc_csrftoken"].value,
+    )
+    assert response.status_code == 201, response.content
+    assert wire == TWO_ROUND_TRIPS
 
 
 def test_payment_log_replay_writes_nothing(api, wire):
-    body = {"event_id": "ev-1", "patron_id": "p1", "amount": "45", "payment_id": PID}
-    assert post_json(api, "/api/payment-log", body).status_code == 201
+    assert post_json(api, "/api/payment-log", LOGGED).status_code == 201
     wire.clear()
-    assert post_json(api, "/api/payment-log", body).status_code == 200
-    assert wire == {("GetItem", "operators"): 1, ("GetItem", "events"): 2}
+    assert post_json(api, "/api/payment-log", LOGGED).status_code == 200
+    # The batch finds the id taken; the replay reads the ledger to answer with the stored payment.
+    assert wire == {("BatchGetItem", "events+operators"): 1, ("GetItem", "events"): 1}
+
+
+def test_payment_log_refusals_before_the_view_read_no_event(api, staff_user, wire):
+    wire.clear()
+    assert post_json(Client(), "/api/payment-log", LOGGED).status_code == 401
+    assert wire == {}  # no credentials: nothing to read
+    staff = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(staff_user)}")
+    wire.clear()
+    assert post_json(staff, "/api/payment-log", LOGGED).status_code == 403
+    assert wire == {("BatchGetItem", "events+operators"): 1}  # read with the operator, then refused
+    wire.clear()
+    assert post_json(api, "/api/payment-log", {**LOGGED, "amount": "lots"}).status_code == 400
+    assert wire == {("GetItem", "operators"): 1}  # an invalid body: only the operator, then the 400
 
 
 @pytest.mark.parametrize("url", ["/api/payment-void", "/api/payment-notify"])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from payments.audit_views import CSV_HEADER, csv_record
 from payments.selectors import AuditRow
-from scc.spreadsheet import FORMULA_PREFIXES, _Line, neutralise
+from scc.spreadsheet import FORMULA_PREFIXES, INCOMPLETE, _Line, capped, neutralise
 
 PROPERTIES = settings(max_examples=200, derandomize=True)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -137,3 +137,23 @@ def test_each_line_reads_back_as_the_neutralised_cells(texts):
     record = csv_record(row(**fields, at=texts[5], moment=None))
     line = csv.writer(_Line()).writerow(record)
     assert next(csv.reader(io.StringIO(line, newline=""))) == record
+
+
+def test_a_capped_csv_fits_its_limit_with_its_final_line_and_stops_reading():
+    read = []
+    closed = []
+
+    def lines():
+        try:
+            for n in range(1000):
+                read.append(n)
+                yield f"row {n:04d},{'x' * 40}\r\n".encode()
+        finally:
+            closed.append(True)
+
+    out = list(capped(lines(), max_bytes=2000, why_stopped=lambda rows: f"{rows} rows"))
+    assert sum(map(len, out)) <= 2000
+    assert out[-1] == f"{INCOMPLETE}: {len(out) - 2} rows\r\n".encode()  # the header is not a row
+    assert closed == [True] and len(read) == len(out)  # the line that did not fit was the last one read
+    whole = list(capped(lines(), max_bytes=10**6, why_stopped=lambda rows: "never"))
+    assert len(whole) == 1000 and INCOMPLETE.encode() not in whole[-1]
