@@ -8,7 +8,7 @@ LOCAL_ENV := DJANGO_DEBUG=1 SCC_DYNAMODB_HOST=http://127.0.0.1:8001 SCC_EMAIL_BA
 	AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=$${AWS_REGION:-us-east-1}
 STAGE ?= staging
 
-.PHONY: install install-browser run test test-fast lint format openapi bench soak package deploy-staging promote logs check-deploy-env clean
+.PHONY: install install-browser run test test-fast screenshots lint format openapi bench soak package deploy-staging promote logs check-deploy-env clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -45,6 +45,12 @@ run: install
 
 test: install install-browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Every screen the browser tests visit, as PNGs in var/screenshots/ (README "make screenshots").
+screenshots: install install-browser
+	@rm -rf var/screenshots
+	SCC_SCREENSHOT_DIR=$(CURDIR)/var/screenshots $(PY) -m pytest -m browser $(PYTEST_ARGS)
+	@echo "==> $$(ls var/screenshots | wc -l) screenshots in var/screenshots/"
 
 # Everything but the slow tiers (browser, fuzz, wire, zappa, soak: see pyproject.toml), in under a minute.
 test-fast: install

@@ -35,7 +35,7 @@ def parse_amount(value, *, allow_zero=False):
     if amount < 0 or (amount == 0 and not allow_zero):
         raise ValidationError("The amount cannot be negative." if allow_zero else "The amount must be more than 0.")
     if amount > MAX_AMOUNT:
-        raise ValidationError(f"The amount must be at most {MAX_AMOUNT}.")
+        raise ValidationError(f"The amount must be at most ${MAX_AMOUNT:,}.")
     if amount != amount.quantize(CENT):
         raise ValidationError("Use at most 2 decimal places.")
     return amount.quantize(CENT)

@@ -290,7 +290,10 @@ class EventForm(ServiceForm):
         label="Price (USD)",
         required=False,
         help_text="Per patron. 0 for a free trip; leave empty if there is no set price.",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "45.00"}),
+        # data-amount: the page's script sends "$45" or "1,000.50" as the decimal the field takes.
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "45.00", "data-amount": ""}
+        ),
     )
     capacity = WholeNumberField(
         label="Capacity",

@@ -73,6 +73,7 @@ class EventSummary:
     capacity: int | None = None
     is_past: bool = False
     booked: int = 0  # patrons whose booking is not cancelled: what the capacity limits
+    free: bool = False  # the price is 0 (a free trip), not merely nobody booked yet
 
 
 _EMPTY = {}
@@ -143,7 +144,15 @@ def raw_summary(item):
         reckon_raw(item).totals,
         capacity=_whole_number(item.get("capacity")),
         booked=sum(1 for patron in roster if not ledger.is_cancelled(patron)),
+        free=_is_zero(item.get("price")),
     )
+
+
+def _is_zero(value):
+    try:
+        return bool(value) and "N" in value and Decimal(value["N"]) == 0
+    except InvalidOperation:
+        return False
 
 
 def _whole_number(value):

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,13 +14,15 @@ from events.errors import EventNotFound, StaleEvent
 from events.models import PaymentMethod, RecordKind
 from events.qr import qr_svg
 from events.serializers import event_json, patron_json
-from scc import limits
+from scc import clock, limits
 from scc.api import api_view, ok, parse_json_object, validated
 from scc.exceptions import InvalidInput
 from scc.permissions import admin_required, staff_required
-from scc.spreadsheet import csv_lines, neutralise
+from scc.spreadsheet import csv_lines, neutralise, with_bom
+from scc.vocabulary import AuditAction
 
 DISPATCH_PAGE_SIZE = 25
+_UNDATED = datetime.min.replace(tzinfo=UTC)
 SEARCH_MAX = 200
 
 
@@ -69,7 +73,7 @@ def event_detail(request, event_id):
         "off_roster": [row for row in reckoning.balances if not row.on_roster],
         "ledger_rows": ledger_rows(event),
         "totals": reckoning.totals,
-        "audit": list(reversed(event.audit or [])),
+        "audit": activity_rows(event),
         "waiver_url": waiver_link,
         "waiver_path": reverse("waiver", args=[event.event_id]),
         "waiver_qr": qr_svg(waiver_link, title=f"QR code of the waiver link for {event.title or event.event_id}")
@@ -174,14 +178,16 @@ def roster_counts(rows):
 
 
 def ledger_rows(event):
-    """Each ledger record with its patron, whether it was voided, and what is left of it to refund."""
+    """Each ledger record with its patron, whether it was voided, what is left of it to refund and
+    its confirmation email's state; newest first, as Activity is."""
     records = ledger.payments(event)
     voided = ledger.voided_payment_ids(event)
     patrons = {p.patron_id: p for p in ledger.roster(event)}
+    emails = last_email_outcomes(event)
     rows = []
     for record in records:
-        is_payment = bool(record.payment_id) and record.kind in (None, RecordKind.PAYMENT)
-        left = ledger.left_of(records, record.payment_id) if is_payment else None
+        is_payment = (bool(record.payment_id) and record.kind in (None, RecordKind.PAYMENT)) or record.is_legacy
+        left = ledger.left_of(records, record.payment_id) if is_payment and record.payment_id else None
         rows.append(
             {
                 "record": record,
@@ -189,8 +195,66 @@ def ledger_rows(event):
                 "voided": record.payment_id in voided,
                 "left": left,
                 "refunded": None if left is None or record.payment_id in voided else record.amount_money - left,
+                "email": email_state(record, emails.get(record.payment_id)) if is_payment else None,
             }
         )
+    # Stable: records with the same (or no) time keep their ledger order, newest appended last.
+    rows.reverse()
+    rows.sort(key=lambda row: clock.parse(row["record"].timestamp) or _UNDATED, reverse=True)
+    return rows
+
+
+def last_email_outcomes(event):
+    """{payment_id: the last email.sent or email.failed audit entry about it}."""
+    outcomes = {}
+    for entry in event.audit or []:
+        if entry.payment_id and entry.action in (AuditAction.EMAIL_SENT, AuditAction.EMAIL_FAILED):
+            outcomes[entry.payment_id] = entry
+    return outcomes
+
+
+def email_state(record, last_entry):
+    """What the Email cell says of a payment: ("sent" | "failed" | "not_sent", at). The record's own
+    flag is the truth for "sent"; a failure is read from the audit (the record is left as it was)."""
+    if record.email_sent:
+        return ("sent", record.email_sent_at)
+    if last_entry is not None and last_entry.action == AuditAction.EMAIL_FAILED:
+        return ("failed", last_entry.at)
+    return ("not_sent", None)
+
+
+# Audit codes that move money: only their Activity rows show an amount.
+MONEY_ACTIONS = (AuditAction.PAYMENT_LOGGED, AuditAction.PAYMENT_VOIDED, AuditAction.PAYMENT_REFUNDED)
+
+
+def activity_rows(event):
+    """The event's audit entries plus one row per legacy ledger record (the old system logged none),
+    newest first: {at, operator, action, amount, detail, legacy}."""
+    rows = [
+        {
+            "at": entry.at,
+            "operator": entry.operator,
+            "action": entry.action,
+            "amount": entry.amount if entry.action in MONEY_ACTIONS else None,
+            "detail": entry.detail,
+            "legacy": False,
+        }
+        for entry in event.audit or []
+    ]
+    rows.reverse()
+    rows += [
+        {
+            "at": record.timestamp or "",
+            "operator": record.operator or "",
+            "action": AuditAction.PAYMENT_LOGGED,
+            "amount": record.amount_money,
+            "detail": record.notes,
+            "legacy": True,
+        }
+        for record in reversed(ledger.payments(event))
+        if record.is_legacy
+    ]
+    rows.sort(key=lambda row: clock.parse(row["at"]) or _UNDATED, reverse=True)
     return rows
 
 
@@ -255,7 +319,7 @@ def roster_csv(request, event_id):
     event = selectors.get_event(event_id=event_id)
     if event is None:
         raise Http404("No such event.")
-    lines = (line.encode() for line in csv_lines(ROSTER_CSV_HEADER, roster_csv_records(event)))
+    lines = (line.encode() for line in with_bom(csv_lines(ROSTER_CSV_HEADER, roster_csv_records(event))))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scc-roster-{_safe_filename(event.event_id)}.csv"'
     response["Cache-Control"] = "no-store"

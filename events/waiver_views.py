@@ -24,6 +24,23 @@ def _signing_allowed(request):
     )
 
 
+# Events this browser signed for, in its (signed cookie) session: {event_id: name}. A few at most.
+SIGNED_SESSION_KEY = "waiver_signed"
+SIGNED_REMEMBERED = 5
+
+
+def _remember_signed(request, event_id, name):
+    signed = {key: value for key, value in request.session.get(SIGNED_SESSION_KEY, {}).items() if key != event_id}
+    signed[event_id] = name
+    request.session[SIGNED_SESSION_KEY] = dict(list(signed.items())[-SIGNED_REMEMBERED:])
+
+
+def _signed_here(request, event_id):
+    """The name this browser signed with for the event, or None when it did not sign here."""
+    signed = request.session.get(SIGNED_SESSION_KEY)
+    return signed.get(event_id) if isinstance(signed, dict) else None
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def waiver(request, event_id):
@@ -34,7 +51,9 @@ def waiver(request, event_id):
     if context["is_past"]:
         return render(request, "events/waiver.html", context, status=409 if request.method == "POST" else 200)
     if request.method != "POST":
-        context["signed"] = request.GET.get("signed") == "1"
+        # "Signed" only for the browser that signed: the URL alone (shared with a group) proves nothing.
+        context["signed_name"] = _signed_here(request, event.event_id) if request.GET.get("signed") == "1" else None
+        context["signed"] = context["signed_name"] is not None
         return render(request, "events/waiver.html", {**context, "form": WaiverForm()})
 
     form = WaiverForm(request.POST)
@@ -52,6 +71,7 @@ def waiver(request, event_id):
         )
         if patron is not None:
             messages.success(request, f"Thank you, {patron.name}: you are signed up for {event.title or 'this event'}.")
+            _remember_signed(request, event.event_id, patron.name)
             # Post/Redirect/Get: a reload shows the thank-you, it does not sign again.
             return redirect(reverse("waiver", args=[event.event_id]) + "?signed=1")
     # Refusals that replace the form: the event went away, or started, while the patron typed.

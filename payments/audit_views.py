@@ -8,7 +8,13 @@ from django.utils import timezone
 from payments import selectors
 from payments.forms import AuditFilterForm
 from scc.permissions import staff_required
-from scc.spreadsheet import capped, csv_lines, neutralise
+from scc.spreadsheet import capped, csv_lines, neutralise, with_bom
+
+
+def csv_header():
+    """The columns; the local time's column names the zone (the site's, as the page shows it)."""
+    return [CSV_HEADER[0], f"local_time ({timezone.get_current_timezone_name()})", *CSV_HEADER[1:]]
+
 
 CSV_HEADER = [
     "time",
@@ -36,14 +42,19 @@ def audit(request):
     form = AuditFilterForm(request.GET)
     page = selectors.audit_page(filters=form.filters(), page=_page_number(request)) if form.is_valid() else None
     filtered = form.is_valid() and any(form.cleaned_data.values())
-    return render(request, "payments/audit.html", {"form": form, "page": page, "filtered": filtered})
+    # An event id in the filter (a link from an event page) is shown with its title.
+    chosen_event = page.events.get(form.cleaned_data["event"].strip()) if page else None
+    context = {"form": form, "page": page, "filtered": filtered, "chosen_event": chosen_event}
+    return render(request, "payments/audit.html", context)
 
 
 def csv_record(row):
-    """A row as CSV cells. Time and amount are formatted here (ISO 8601, -45.00), so they are
-    exempt from neutralising: a void's negative amount stays a number in a spreadsheet."""
+    """A row as CSV cells. Times and amount are formatted here (ISO 8601 in UTC, the local time as a
+    spreadsheet reads it, -45.00), so they are exempt from neutralising: a void's negative amount
+    stays a number in a spreadsheet."""
     return [
         row.moment.isoformat() if row.moment else neutralise(row.at),
+        timezone.localtime(row.moment).strftime("%Y-%m-%d %H:%M:%S") if row.moment else "",
         neutralise(row.operator),
         neutralise(row.action),
         neutralise(row.event_id),
@@ -59,7 +70,7 @@ def csv_record(row):
 
 
 def _csv_lines(filters):
-    return csv_lines(CSV_HEADER, (csv_record(row) for row in selectors.audit_rows(filters=filters)))
+    return csv_lines(csv_header(), (csv_record(row) for row in selectors.audit_rows(filters=filters)))
 
 
 def _too_large(rows):
@@ -77,7 +88,7 @@ def audit_csv(request):
     if not form.is_valid():
         errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in form.errors.items())
         return HttpResponse(f"Invalid filters: {errors}\n", status=400, content_type="text/plain; charset=utf-8")
-    lines = (line.encode() for line in _csv_lines(form.filters()))
+    lines = (line.encode() for line in with_bom(_csv_lines(form.filters())))
     if settings.CSV_MAX_BYTES:
         lines = capped(lines, max_bytes=settings.CSV_MAX_BYTES, why_stopped=_too_large)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")

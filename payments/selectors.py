@@ -65,10 +65,16 @@ class AuditFilters:
     since: datetime | None = None  # inclusive
     until: datetime | None = None  # exclusive
 
+    def event_matches(self, event_id, title):
+        """An event id exactly (links from an event page), or a fragment of the title, any case."""
+        if not self.event:
+            return True
+        return event_id == self.event or self.event.casefold() in (title or "").casefold()
+
     def matches(self, row):
-        if self.event and row.event_id != self.event:
+        if not self.event_matches(row.event_id, row.event_title):
             return False
-        if self.operator and self.operator.casefold() not in (row.operator.casefold(), row.subject.casefold()):
+        if self.operator and not _operator_matches(row, self.operator):
             return False
         if self.action and row.action != self.action:
             return False
@@ -77,6 +83,12 @@ class AuditFilters:
         if self.since and (row.moment is None or row.moment < self.since):
             return False
         return not (self.until and (row.moment is None or row.moment >= self.until))
+
+
+def _operator_matches(row, query):
+    """A fragment of who acted, or of the operator an operator change was about, as Patron matches."""
+    query = query.strip().casefold()
+    return query in row.operator.casefold() or query in row.subject.casefold()
 
 
 def _patron_matches(row, query):
@@ -121,6 +133,7 @@ class AuditPage:
     per_page: int
     totals: AuditTotals
     events: dict = field(default_factory=dict)  # event_id -> title, every event scanned
+    requested: int = 1  # the page asked for; past the last page, `number` is the last page
 
     @property
     def num_pages(self):
@@ -133,6 +146,10 @@ class AuditPage:
     @property
     def end(self):
         return min(self.count, self.number * self.per_page)
+
+    @property
+    def out_of_range(self):
+        return self.requested > self.num_pages
 
     @property
     def has_previous(self):
@@ -161,8 +178,10 @@ def event_rows(item):
         payment_id = entry.payment_id.S
         record = by_id.get(payment_id) if payment_id else None
         patron_id = entry.patron_id.S or (record.patron_id.S if record else None)
-        amount = entry.amount.N or (record.amount.N if record else None)
         action = entry.action.S or ""
+        # Only rows that move money carry an amount: an email about a payment moves none.
+        moves_money = action in PAYMENT_ACTIONS
+        amount = (entry.amount.N or (record.amount.N if record else None)) if moves_money else None
         detail = entry.detail.S or (record.notes.S if record and action in PAYMENT_ACTIONS else None)
         rows.append(
             AuditRow(
@@ -228,7 +247,7 @@ def _event_rows(*, filters, seen):
         event_id = item.event_id.S
         if seen is not None:
             seen[event_id] = item.title.S or event_id
-        if filters.event and event_id != filters.event:
+        if not filters.event_matches(event_id, item.title.S or event_id):
             continue
         for row in event_rows(item):
             if filters.matches(row):
@@ -264,7 +283,7 @@ def operator_rows():
 
 def audit_page(*, filters, page=1, per_page=PER_PAGE):
     """One page of the filtered rows, newest first across all events, with counts and totals."""
-    page = max(1, page)
+    page = requested = max(1, page)
     totals = AuditTotals()
     events = {}
     count = 0
@@ -279,6 +298,8 @@ def audit_page(*, filters, page=1, per_page=PER_PAGE):
     # Only the newest page * per_page rows are kept, not every filtered row.
     newest = heapq.nlargest(page * per_page, counted(), key=lambda row: row.sort_key)
     last = max(1, -(-count // per_page))
-    page = min(page, last)  # past the end: the last page (its rows are in the heap)
+    page = min(page, last)  # past the end: the last page (its rows are in the heap); the page says so
     rows = newest[(page - 1) * per_page : page * per_page]
-    return AuditPage(rows=rows, count=count, number=page, per_page=per_page, totals=totals, events=events)
+    return AuditPage(
+        rows=rows, count=count, number=page, per_page=per_page, totals=totals, events=events, requested=requested
+    )

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.user",
                 "scc.context_processors.url_prefix",
+                "scc.context_processors.csrf_cookie_name",
             ],
         },
     },

@@ -31,6 +31,14 @@ def csv_lines(header, records):
         yield writer.writerow(record)
 
 
+def with_bom(lines):
+    """The lines with a UTF-8 byte order mark at the start of the first (the header): Excel then reads
+    "José Ñúñez" as UTF-8. Still one line per record, as `capped` counts them."""
+    lines = iter(lines)
+    yield "\ufeff" + next(lines, "")
+    yield from lines
+
+
 def csv_line(cells):
     return csv.writer(_Line()).writerow(cells)
 

@@ -93,3 +93,12 @@ class AuditAction(Vocabulary):
 
 # Actions the audit page marks for a second look: money taken back, a mail that did not go.
 NEEDS_ATTENTION = frozenset({AuditAction.PAYMENT_VOIDED, AuditAction.PAYMENT_REFUNDED, AuditAction.EMAIL_FAILED})
+
+
+@register("actor")
+class Actor(Vocabulary):
+    """Who acted, when it was not an operator: stored in `operator` as these codes (events.services,
+    accounts.models), shown in words. Any other value is an operator's username, shown as it is."""
+
+    PATRON = "(patron)", "Patron (waiver page)"
+    COMMAND_LINE = "(command line)", "Command line"

@@ -215,7 +215,9 @@ def read_csv(response):
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="scc-audit-')
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())  # a UTF-8 BOM: Excel reads "José Ñúñez" right
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 @pytest.mark.parametrize(
@@ -226,6 +228,7 @@ def test_csv_rows_equal_the_page_rows(staff_client, trail, query):
     header, *rows = read_csv(staff_client.get(f"/audit.csv{query}"))
     assert header == [
         "time",
+        "local_time (America/Los_Angeles)",
         "operator",
         "action",
         "event_id",
@@ -250,7 +253,7 @@ def test_csv_rows_equal_the_page_rows(staff_client, trail, query):
         for r in page.rows
     )
     assert from_page, "the query should select rows"
-    assert sorted((r[0], r[1], r[2], r[3], r[8], r[7]) for r in rows) == from_page
+    assert sorted((r[0], r[2], r[3], r[4], r[9], r[8]) for r in rows) == from_page
 
 
 def test_csv_values_and_formula_neutralisation(staff_client, raw_table):
@@ -283,12 +286,13 @@ def test_csv_values_and_formula_neutralisation(staff_client, raw_table):
     )
     _, void, legacy, odd = read_csv(staff_client.get("/audit.csv"))
     assert void[0] == "2026-11-02T10:00:00+00:00"
-    assert void[3] == "'=evil" and void[4] == "'-2+3 charter" and void[6] == "'@Mallory"
-    assert void[7] == "-45.00"  # our own decimal formatting: a number, not a formula
-    assert void[9] == "'\tcmd" and void[10] == "no"
-    assert legacy[1] == '\'=HYPERLINK("http://x")' and legacy[7] == "12.50" and legacy[9] == "'+1+2"
-    assert legacy[0] == "2026-11-01T10:00:00+00:00" and legacy[10] == "yes"
-    assert odd[0] == "not a time" and odd[1] == "'\rx" and odd[9] == "Ünïcode ✓"
+    assert void[1] == "2026-11-02 02:00:00"  # beside UTC: the site's local time (Pacific Standard Time)
+    assert void[4] == "'=evil" and void[5] == "'-2+3 charter" and void[7] == "'@Mallory"
+    assert void[8] == "-45.00"  # our own decimal formatting: a number, not a formula
+    assert void[10] == "'\tcmd" and void[11] == "no"
+    assert legacy[2] == '\'=HYPERLINK("http://x")' and legacy[8] == "12.50" and legacy[10] == "'+1+2"
+    assert legacy[0] == "2026-11-01T10:00:00+00:00" and legacy[1] == "2026-11-01 02:00:00" and legacy[11] == "yes"
+    assert odd[0] == "not a time" and odd[1] == "" and odd[2] == "'\rx" and odd[10] == "Ünïcode ✓"
 
 
 def test_reads_are_one_projected_scan_in_parallel_segments(staff_client, raw_table, settings, monkeypatch):

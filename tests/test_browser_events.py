@@ -84,11 +84,11 @@ def test_an_admin_creates_then_edits_an_event(admin_user, tables, app_server, pa
     page.get_by_role("link", name="Edit event").click()
     expect(page.get_by_label("Starts at")).to_have_value("2026-12-05T17:30")
     expect(page.get_by_label("Waiver text")).to_have_value("Life jackets stay on while under way.")
-    fill_event(page, price="50", capacity="10")
+    fill_event(page, price="$1,050", capacity="10")  # as people type money: sent as 1050
     page.get_by_role("button", name="Save event").click()
     expect(page.get_by_role("status").filter(has_text="Saved changes to “Sunset Sail”.")).to_be_visible()
-    expect(page.locator('[data-field="price"]')).to_have_text("$50.00")
-    expect(page.locator("#activity")).to_contain_text("Price: $45.00 → $50.00; Capacity: 12 → 10.")
+    expect(page.locator('[data-field="price"]')).to_have_text("$1,050.00")
+    expect(page.locator("#activity")).to_contain_text("Price: $45.00 → $1,050.00; Capacity: 12 → 10.")
     assert errors == []
 
 

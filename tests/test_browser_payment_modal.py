@@ -1,5 +1,8 @@
 """The Log Payment dialog in Chromium, against the app on a real port and dynalite."""
 
+import re
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
@@ -126,3 +129,63 @@ def test_notes_with_html_show_as_text(dispatch, app_server):
     expect(page.get_by_role("cell", name=XSS)).to_be_visible()
     assert page.evaluate("window.__xss") is None
     assert page.locator("img[src=x]").count() == 0
+
+
+def test_errors_sit_beside_their_fields_as_the_admin_shows_them(dispatch):
+    page = dispatch
+    dialog = open_dialog(page)
+    dialog.get_by_role("button", name="Save payment").click()
+    patron_field = dialog.get_by_label("Patron", exact=True)
+    amount = dialog.get_by_label("Amount (USD)")
+    expect(patron_field).to_be_focused()  # the first invalid field
+    expect(patron_field).to_have_attribute("aria-invalid", "true")
+    expect(amount).to_have_attribute("aria-invalid", "true")
+    expect(patron_field).to_have_accessible_description(re.compile("Choose the patron who paid"))
+    expect(dialog.get_by_role("alert")).to_contain_text("Please correct the errors below. Patron: Choose")
+    assert payments() == []
+    # The server's refusal: beside the field, named by its label, the maximum as money.
+    patron_field.select_option(label="Ada Lovelace")
+    amount.fill("100,000.01")
+    dialog.get_by_role("button", name="Save payment").click()
+    expect(amount).to_be_focused()
+    expect(amount).to_have_accessible_description(re.compile(r"at most \$100,000\.00"))
+    expect(patron_field).not_to_have_attribute("aria-invalid", "true")
+    expect(dialog.get_by_role("alert")).to_contain_text("Please correct the error below.")
+    expect(dialog.get_by_role("alert")).not_to_contain_text("Patron id")
+    assert payments() == []
+
+
+@pytest.mark.parametrize(("typed", "sent"), [("$45", "45"), ("1,000.50", "1000.50"), (" 45 ", "45")])
+def test_amounts_as_people_type_them_are_sent_as_decimals(dispatch, typed, sent):
+    page = dispatch
+    dialog = open_dialog(page)
+    dialog.get_by_label("Patron", exact=True).select_option(label="Ada Lovelace")
+    dialog.get_by_label("Amount (USD)").fill(typed)
+    with page.expect_request("**/api/payment-log") as request:
+        dialog.get_by_role("button", name="Save payment").click()
+    assert request.value.post_data_json["amount"] == sent
+    expect(dialog).to_be_hidden()
+    [record] = payments()
+    assert record.amount == Decimal(sent)
+
+
+def test_cancel_waits_while_saving_and_the_outcome_is_told(dispatch):
+    page = dispatch
+    held = []
+    page.route("**/api/payment-log", lambda route: held.append(route))
+    dialog = open_dialog(page)
+    dialog.get_by_label("Patron", exact=True).select_option(label="Ada Lovelace")
+    dialog.get_by_label("Amount (USD)").fill("10")
+    dialog.get_by_role("button", name="Save payment").click()
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_disabled()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_visible()  # neither Cancel nor Escape hides a payment in flight
+    held[0].continue_()
+    expect(dialog).to_be_hidden()
+    status = page.locator("#page-status")
+    expect(status).to_contain_text("Payment of $10.00 from Ada Lovelace saved")
+    expect(status).to_be_in_viewport()
+    expect(page.locator('article.card[data-event-id="sunset"] .card-note')).to_contain_text("$10.00")
+    page.get_by_role("button", name="Dismiss").click()
+    expect(status).to_be_hidden()
+    assert len(payments()) == 1

@@ -112,7 +112,9 @@ def test_waiver_link_carries_the_url_prefix(admin_client, day, settings):
 def read_csv(response):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="scc-roster-day.csv"'
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())  # a UTF-8 BOM: Excel reads accented names right
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_roster_csv(staff_client, day):

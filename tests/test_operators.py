@@ -284,9 +284,9 @@ def test_operator_changes_show_in_the_audit_page_and_csv_beside_events(admin_cli
     about_sam = admin_client.get("/audit/?operator=sam").context["page"].rows  # by sam, or about sam
     assert {r.action for r in about_sam} == {"operator.added", "operator.updated"}
     assert admin_client.get("/audit/?event=x").context["page"].rows == []
-    body = b"".join(admin_client.get("/audit.csv?action=operator.updated").streaming_content).decode()
+    body = b"".join(admin_client.get("/audit.csv?action=operator.updated").streaming_content).decode("utf-8-sig")
     header, *lines = list(csv.reader(io.StringIO(body)))
-    assert [(line[1], line[2], line[3], line[9]) for line in lines] == [
+    assert [(line[2], line[3], line[4], line[10]) for line in lines] == [
         ("alice", "operator.updated", "", "sam: role staff → admin")
     ]
 

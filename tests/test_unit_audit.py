@@ -146,9 +146,12 @@ def test_every_action_the_trail_records_can_be_chosen():
     ("filters", "matches"),
     [
         (AuditFilters(event="sunset"), True),
-        (AuditFilters(event="Sunset"), False),  # ids are exact
+        (AuditFilters(event="SUNS"), True),  # or part of the title, any case
+        (AuditFilters(event="sunset-2"), False),  # an id is exact, and this is in no title
+        (AuditFilters(event="dawn"), False),
         (AuditFilters(operator="ALICE"), True),  # operators ignore case
-        (AuditFilters(operator="ali"), False),  # ...but are whole names
+        (AuditFilters(operator="ali"), True),  # ...and match a fragment, as Patron does
+        (AuditFilters(operator="bob"), False),
         (AuditFilters(action="payment.logged"), True),
         (AuditFilters(action="payment.voided"), False),
         (AuditFilters(patron="P1"), True),  # a patron id, any case

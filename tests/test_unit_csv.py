@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from payments.audit_views import CSV_HEADER, csv_record
+from payments.audit_views import CSV_HEADER, csv_header, csv_record
 from payments.selectors import AuditRow
 from scc.spreadsheet import FORMULA_PREFIXES, INCOMPLETE, _Line, capped, neutralise
 
@@ -101,6 +101,7 @@ def row(**fields):
 def test_csv_record_formats_time_and_amount_and_neutralises_text():
     assert csv_record(row()) == [
         "2026-11-02T10:00:00+00:00",
+        "2026-11-02 02:00:00",  # the site's local time, as the page shows it
         "bob",
         "payment.voided",
         "'=evil",
@@ -113,8 +114,9 @@ def test_csv_record_formats_time_and_amount_and_neutralises_text():
         "no",
         "card",
     ]
-    assert len(csv_record(row())) == len(CSV_HEADER)
-    assert csv_record(row(method=None))[11] == ""
+    assert len(csv_record(row())) == len(csv_header()) == len(CSV_HEADER) + 1
+    assert csv_header()[1] == "local_time (America/Los_Angeles)"
+    assert csv_record(row(method=None))[12] == ""
 
 
 def test_csv_record_of_a_sparse_legacy_row():
@@ -122,12 +124,13 @@ def test_csv_record_of_a_sparse_legacy_row():
         row(moment=None, at="=not a time", patron_id=None, patron_name=None, amount=None, payment_id=None, legacy=True)
     )
     assert cells[0] == "'=not a time"  # an unparsable stored time is written as text, neutralised
-    assert cells[5:9] == ["", "", "", ""] and cells[10] == "yes"
+    assert cells[1] == ""  # and has no local time
+    assert cells[6:10] == ["", "", "", ""] and cells[11] == "yes"
 
 
 def test_amounts_print_as_plain_decimals():
-    assert csv_record(row(amount=Decimal("1E+2")))[7] == "100"
-    assert csv_record(row(amount=Decimal("0.50")))[7] == "0.50"
+    assert csv_record(row(amount=Decimal("1E+2")))[8] == "100"
+    assert csv_record(row(amount=Decimal("0.50")))[8] == "0.50"
 
 
 @settings(max_examples=100, derandomize=True)  # the csv module's own round trip: fewer examples suffice

@@ -10,7 +10,7 @@ from django.test import Client
 from accounts.models import Role
 from events.models import PaymentMethod, RecordKind
 from payments.forms import AuditFilterForm
-from scc.vocabulary import VOCABULARIES, AuditAction, Vocabulary
+from scc.vocabulary import VOCABULARIES, Actor, AuditAction, Vocabulary
 from tests.factories import event_item
 
 # The codes stored in the events and operators tables; other software reads them too.
@@ -35,6 +35,7 @@ STORED_CODES = {
     "record_kind": {"payment", "void", "refund"},
     "payment_method": {"cash", "card", "check", "venmo", "zelle", "other"},
     "role": {"admin", "staff"},
+    "actor": {"(patron)", "(command line)"},
 }
 
 
@@ -45,11 +46,20 @@ def test_every_vocabulary_is_registered_with_exactly_the_stored_codes():
         "record_kind": RecordKind,
         "payment_method": PaymentMethod,
         "role": Role,
+        "actor": Actor,
     }
     assert {name: {m.value for m in vocab} for name, vocab in VOCABULARIES.items()} == STORED_CODES
 
 
-@pytest.mark.parametrize("vocabulary", [AuditAction, RecordKind, PaymentMethod, Role])
+def test_actors_are_the_codes_the_writers_store():
+    from accounts.models import COMMAND_LINE
+    from events.services import PUBLIC_OPERATOR
+
+    assert Actor.PATRON == PUBLIC_OPERATOR and COMMAND_LINE.username == Actor.COMMAND_LINE
+    assert Actor.label_for("alice") == "alice"  # an operator's username is shown as it is
+
+
+@pytest.mark.parametrize("vocabulary", [AuditAction, RecordKind, PaymentMethod, Role, Actor])
 def test_labels_are_words_and_distinct(vocabulary):
     labels = [member.label for member in vocabulary]
     assert len(set(labels)) == len(labels)

@@ -172,6 +172,24 @@ def test_reloading_the_thank_you_page_writes_nothing(raw_table):
     assert raw_table.get("ev-1") == after_sign
 
 
+def test_the_thank_you_url_alone_shows_the_form_not_signed(raw_table):
+    """A patron shares the address bar with their group: the others must still sign."""
+    seed(raw_table)
+    signer = Client()
+    location = signer.post(URL, GOOD)["Location"]
+    mine = signer.get(location).content.decode()
+    assert "Waiver signed" in mine and "Grace Hopper</strong> is on the roster" in mine
+
+    friend = Client().get(location)
+    html = friend.content.decode()
+    assert friend.status_code == 200
+    assert "Waiver signed" not in html and "Sign the waiver" in html and "<form" in html
+    # The signer's own browser, on another event's page, is not "signed" there either.
+    seed(raw_table, "ev-2")
+    other = signer.get("/g/ev-2/waiver?signed=1").content.decode()
+    assert "Waiver signed" not in other and "<form" in other
+
+
 def test_signing_an_event_without_roster_creates_it_and_phone_is_optional(raw_table):
     raw_table.put({"event_id": {"S": "ev-1"}, "legacy_flag": {"BOOL": True}})
     response = Client().post(URL, {**GOOD, "phone": ""})

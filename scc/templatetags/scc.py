@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django import template
@@ -50,7 +50,21 @@ def event_time(value):
     """An event's start in its own local time (the offset it was written with)."""
     if not isinstance(value, datetime):
         return "Date to be announced"
-    return value.strftime("%a, %b %-d, %Y · %-I:%M %p")
+    return value.strftime("%a, %b %-d, %Y · %-I:%M %p") + " " + zone_name(value)
+
+
+def zone_name(value):
+    """The zone of an aware time in words: the site zone's abbreviation ("PST") when the time's offset
+    is the site's at that moment, else the offset ("UTC+01:00"); nothing for a naive time."""
+    offset = value.utcoffset()
+    if offset is None:
+        return ""
+    local = timezone.localtime(value)
+    if local.utcoffset() == offset:
+        return local.strftime("%Z")
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @register.filter
@@ -87,11 +101,29 @@ def usd_negated(value):
 
 @register.filter
 def short_local(value):
-    """A stored UTC ISO timestamp as a short local day and time ("Nov 1, 9:00 AM"), for busy tables."""
+    """A stored UTC ISO timestamp as a short local day and time with its zone ("Nov 1, 9:00 AM PST")."""
+    return compact_time(value)
+
+
+@register.filter
+def compact_time(value):
+    """A stored UTC ISO timestamp, local and short, zone named: "Nov 1, 9:00 AM PST" this year,
+    "Nov 1, 2025, 9:00 AM PST" another year. What does not parse is shown as stored."""
     moment = clock.parse(value) if value else None
     if moment is None:
         return value or "—"
-    return timezone.localtime(moment).strftime("%b %-d, %-I:%M %p")
+    local = timezone.localtime(moment)
+    day = "%b %-d" if local.year == timezone.localtime().year else "%b %-d, %Y"
+    return local.strftime(f"{day}, %-I:%M %p %Z")
+
+
+@register.filter
+def utc_exact(value):
+    """The exact stored moment in UTC, for a tooltip: "2026-11-01 17:00:00 UTC"."""
+    moment = clock.parse(value) if value else None
+    if moment is None:
+        return value or ""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 @register.filter

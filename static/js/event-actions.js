@@ -62,18 +62,21 @@
     if (!dialog) return null;
     var form = dialog.querySelector("form");
     var save = dialog.querySelector("button[type=submit]");
+    var cancel = dialog.querySelector("button[type=button]");
     var alertBox = dialog.querySelector("[role=alert]");
     var state = { saving: false, label: save.textContent };
 
     function setSaving(saving) {
       state.saving = saving;
       save.disabled = saving;
+      cancel.disabled = saving; // what the server is already writing cannot be called back
       save.textContent = saving ? options.busy : state.label;
       form.setAttribute("aria-busy", saving ? "true" : "false");
     }
 
     function open(button) {
       form.reset();
+      api.clearFields(form);
       show(alertBox, "");
       options.open(button);
       state.label = save.textContent;
@@ -87,17 +90,27 @@
       if (state.saving) return;
       var problem = options.check ? options.check() : null;
       if (problem) {
-        show(alertBox, problem.message);
-        problem.field.focus();
+        var fields = {};
+        fields[problem.field.name] = [problem.message];
+        show(alertBox, api.fieldErrors(form, fields));
         return;
       }
+      api.clearFields(form);
       setSaving(true);
       show(alertBox, "");
       api.postJson(options.url(dialog), options.payload(dialog))
         .then(function (result) {
           setSaving(false);
+          if (!dialog.open) return;
           if (!result.body || !result.body.ok) {
-            show(alertBox, errorMessage(result.body, "The server answered " + result.status + "."));
+            if (result.status === 401) {
+              show(alertBox, "Not saved: your session has expired. Your values are kept: sign in again, then come back to this tab and save. ");
+              alertBox.appendChild(api.signInLink());
+              return;
+            }
+            var fields = result.body && result.body.fields;
+            show(alertBox, fields && Object.keys(fields).length ? api.fieldErrors(form, fields, result.body.error)
+              : errorMessage(result.body, "The server answered " + result.status + "."));
             return;
           }
           dialog.close();
@@ -105,10 +118,12 @@
         })
         .catch(function () {
           setSaving(false);
-          show(alertBox, "The network request did not complete. Nothing is known to be saved: try again.");
+          if (dialog.open) show(alertBox, "The network request did not complete. Nothing is known to be saved: try again.");
         });
     });
-    dialog.querySelector("button[type=button]").addEventListener("click", function () { dialog.close(); });
+    cancel.addEventListener("click", function () {
+      if (!state.saving) dialog.close();
+    });
     dialog.addEventListener("cancel", function (event) {
       if (state.saving) event.preventDefault(); // keep the dialog until the server answers
     });
@@ -174,7 +189,7 @@
         return {
           event_id: dialog.dataset.eventId,
           payment_id: state.paymentId,
-          amount: amount.value.trim(),
+          amount: api.normaliseAmount(amount.value),
           reason: reason.value,
           refund_id: state.refundId,
         };

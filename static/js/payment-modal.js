@@ -15,6 +15,8 @@
   var overpay = document.getElementById("payment-overpay");
   var email = document.getElementById("payment-email");
   var save = document.getElementById("payment-save");
+  var cancel = document.getElementById("payment-cancel");
+  var emailHint = document.getElementById("payment-email-hint");
   var alertBox = document.getElementById("payment-alert");
   var eventLabel = document.getElementById("payment-dialog-event");
   var pageStatus = document.getElementById("page-status");
@@ -23,7 +25,8 @@
   var show = api.show;
   var usd = api.usd;
 
-  var state = { opener: null, eventId: null, paymentId: null, saving: false, roster: {}, autofilled: null };
+  var state = { opener: null, eventId: null, paymentId: null, saving: false, roster: {}, autofilled: null, request: 0 };
+  var LABELS = { patron_id: "Patron", amount: "Amount (USD)", method: "Method", notes: "Notes", event_id: "Event" };
 
   function newPaymentId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -55,11 +58,13 @@
   // An amount as the server reads it (its pattern, from the page's limits), in cents; else null.
   var amountPattern = new RegExp(api.limit("amount_pattern"));
   function cents(text) {
-    text = (text || "").trim();
+    text = api.normaliseAmount(text);
     if (!amountPattern.test(text)) return null;
     var parts = text.split(".");
     return parseInt(parts[0], 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
   }
+
+  var MAX_CENTS = cents(api.limit("amount_max")); // the API's largest amount, from the page's limits
 
   function dollars(value) {
     return usd(Math.floor(value / 100) + "." + ("0" + (value % 100)).slice(-2));
@@ -70,7 +75,8 @@
     var chosen = state.roster[patron.value];
     var due = owed(chosen);
     var amountCents = cents(amount.value);
-    if (due === null || amountCents === null || amountCents <= cents(due)) {
+    // Past the largest amount the server takes, the field's own error says it all.
+    if (due === null || amountCents === null || amountCents <= cents(due) || amountCents > MAX_CENTS) {
       show(overpay, "");
       return;
     }
@@ -82,6 +88,10 @@
   function showPatronId() {
     var chosen = state.roster[patron.value];
     patronHint.textContent = chosen ? "Patron ID: " + chosen.patron_id + (chosen.email ? " · " + chosen.email : "") + (owed(chosen) !== null ? " · owes " + usd(owed(chosen)) : "") : "";
+    // No address on the roster: say so beside the box before Save, not only after the payment is saved.
+    var noEmail = Boolean(chosen) && !chosen.email;
+    emailHint.textContent = noEmail ? "No email address on the roster for " + (chosen.name || chosen.patron_id) + ": a confirmation cannot be sent." : "";
+    emailHint.hidden = !noEmail;
   }
 
   // Choosing a patron fills in what they owe, unless the amount was typed by hand.
@@ -102,7 +112,10 @@
     state.eventId = button.dataset.eventId;
     state.paymentId = newPaymentId();
     form.reset();
+    api.clearFields(form);
     state.autofilled = null;
+    state.request += 1; // answers to an earlier opening no longer touch the dialog
+    emailHint.hidden = true;
     show(alertBox, "");
     show(overpay, "");
     patronHint.textContent = "";
@@ -114,10 +127,18 @@
     patron.focus();
     var url = dialog.dataset.eventUrl.replace("EVENT_ID", encodeURIComponent(state.eventId));
     var eventId = state.eventId;
+    var request = state.request;
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { return response.json(); })
-      .then(function (body) {
-        if (state.eventId !== eventId) return;
+      .then(function (response) {
+        return response.json().then(function (body) { return { status: response.status, body: body }; });
+      })
+      .then(function (result) {
+        if (state.request !== request || !dialog.open) return;
+        var body = result.body;
+        if (result.status === 401) {
+          expired("The roster could not be loaded: your session has expired.");
+          return;
+        }
         if (!body.ok) throw new Error(body.error || "Could not load the roster.");
         setPatrons(body.event.roster);
         var wanted = button.dataset.patronId;
@@ -130,13 +151,24 @@
         }
       })
       .catch(function (error) {
+        if (state.request !== request || !dialog.open) return;
         show(alertBox, "Could not load the roster: " + error.message);
       });
   }
 
+  // The session ended while the dialog was open: say so, and offer to sign in again in another
+  // tab; the typed values stay here for Save payment once signed in.
+  function expired(lead) {
+    show(alertBox, lead + " Your values are kept: sign in again, then come back to this tab and press Save payment. ");
+    alertBox.appendChild(api.signInLink());
+  }
+
+  // While saving, Cancel is off too: a payment the server is already writing cannot be called back,
+  // and closing would hide whether it landed.
   function setSaving(saving) {
     state.saving = saving;
     save.disabled = saving;
+    cancel.disabled = saving;
     save.textContent = saving ? "Saving…" : "Save payment";
     form.setAttribute("aria-busy", saving ? "true" : "false");
   }
@@ -167,56 +199,104 @@
     return api.postJson(url, { event_id: eventId, payment_id: paymentId }).then(
       function (result) {
         if (result.body && result.body.ok) return { ok: true, text: "confirmation emailed to " + result.body.to };
-        return { ok: false, text: "email failed: " + api.errorMessage(result.body, "the server did not answer") };
+        return { ok: false, text: "email failed: " + api.emailFailure(result) };
       },
-      function () { return { ok: false, text: "email failed: the network request did not complete" }; }
+      function () { return { ok: false, text: "email failed: the network request did not complete; the event page shows whether it went." }; }
     );
+  }
+
+  // A note in the dispatch card beside its Log Payment button: the outcome where the eye is.
+  function noteOnCard(eventId, message, ok) {
+    var card = document.querySelector('article.card[data-event-id="' + CSS.escape(eventId) + '"]');
+    if (!card) return;
+    var note = card.querySelector(".card-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "card-note";
+      card.querySelector(".card-actions").appendChild(note);
+    }
+    note.className = "card-note " + (ok ? "ok" : "error");
+    note.textContent = message;
+  }
+
+  // Problems found before asking the server: the same rules, said beside the fields.
+  function check() {
+    var problems = {};
+    if (!patron.value) problems.patron_id = ["Choose the patron who paid."];
+    if (!amount.value.trim()) problems.amount = ["Enter the amount paid, e.g. 45 or 1,000.50."];
+    return problems;
+  }
+
+  function showErrors(body, status) {
+    var fields = (body && body.fields) || {};
+    var names = Object.keys(fields);
+    if (!names.length) {
+      show(alertBox, api.errorMessage(body, "The server answered " + status + ": nothing was saved. Try again.", LABELS));
+      return;
+    }
+    show(alertBox, api.fieldErrors(form, fields, body.error));
   }
 
   function submit(event) {
     event.preventDefault();
     if (state.saving) return;
+    var problems = check();
+    if (Object.keys(problems).length) {
+      showErrors({ error: "", fields: problems }, 400);
+      return;
+    }
+    api.clearFields(form);
     setSaving(true);
     show(alertBox, "");
     var eventId = state.eventId;
+    var request = state.request;
     var chosen = state.roster[patron.value];
     var payload = {
       event_id: eventId,
       patron_id: patron.value,
-      amount: amount.value.trim(),
+      amount: api.normaliseAmount(amount.value), // "$1,000.50" as typed, "1000.50" as sent
       notes: notes.value,
       payment_id: state.paymentId,
     };
     if (method.value) payload.method = method.value;
     var sendEmail = email.checked;
+    var current = function () { return state.request === request && dialog.open; };
     api.postJson(dialog.dataset.logUrl, payload)
       .then(function (result) {
         if (!result.body || !result.body.ok) {
           setSaving(false);
-          show(alertBox, api.errorMessage(result.body, "The server answered " + result.status + "."));
+          if (!current()) return;
+          if (result.status === 401) expired("Not saved: your session has expired.");
+          else showErrors(result.body, result.status);
           return;
         }
         var payment = result.body.payment;
         updateCard(eventId, result.body.totals);
-        dialog.close();
+        setSaving(false);
+        if (current()) dialog.close();
         var saved = api.label("record_kind", payment.kind) + " of " + usd(payment.amount) + " from " + (chosen ? chosen.name : payment.patron_id) + (payment.method ? " (" + api.label("payment_method", payment.method) + ")" : "") + " saved";
         document.dispatchEvent(new CustomEvent("scc:ledger-changed", { detail: { eventId: eventId } }));
         show(pageAlert, "");
         show(pageStatus, saved + (sendEmail ? "; sending confirmation…" : "."));
+        noteOnCard(eventId, saved + ".", true);
         if (!sendEmail) return;
         return notify(eventId, payment.payment_id).then(function (outcome) {
           if (!outcome) return;
           if (outcome.ok) {
             show(pageStatus, saved + "; " + outcome.text + ".");
+            noteOnCard(eventId, saved + "; " + outcome.text + ".", true);
           } else {
             show(pageStatus, "");
             show(pageAlert, saved + "; " + outcome.text);
+            noteOnCard(eventId, saved + "; " + outcome.text, false);
           }
         });
       })
       .catch(function () {
         setSaving(false);
-        show(alertBox, "The network request did not complete. Your values are kept: try Save payment again.");
+        var message = "The network request did not complete, so whether the payment was saved is not known. Your values are kept: press Save payment again (it will not be logged twice).";
+        if (current()) show(alertBox, message);
+        else api.report(false, message);
       });
   }
 
@@ -228,12 +308,15 @@
   patron.addEventListener("change", choosePatron);
   amount.addEventListener("input", checkOverpay);
   form.addEventListener("submit", submit);
-  document.getElementById("payment-cancel").addEventListener("click", function () { dialog.close(); });
+  cancel.addEventListener("click", function () {
+    if (!state.saving) dialog.close();
+  });
   dialog.addEventListener("cancel", function (event) {
     if (state.saving) event.preventDefault(); // keep the dialog until the server answers
   });
   dialog.addEventListener("close", function () {
     state.eventId = null;
+    state.request += 1;
     if (state.opener) state.opener.focus();
   });
   api.enable("button.log-payment");

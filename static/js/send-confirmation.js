@@ -22,12 +22,16 @@
         var body = result.body;
         if (body && body.ok) {
           api.report(true, "Confirmation emailed to " + body.to + ".");
-          if (cell) cell.textContent = "Sent";
+          if (cell) cell.innerHTML = '<span><span class="badge ok">Sent</span></span>';
           button.dataset.resend = "true";
           label = "Resend";
         } else {
-          api.report(false, "Email not sent: " + api.errorMessage(body, "The server answered " + result.status + "."));
-          if (cell && result.status === 502) cell.textContent = "Failed";
+          var why = api.emailFailure(result);
+          api.report(false, "Email not sent: " + why.charAt(0).toUpperCase() + why.slice(1));
+          if (cell && body && body.email_sent === false) {
+            // As the page shows it after a reload (the record is unchanged; the audit has the failure).
+            cell.innerHTML = '<span><span class="badge warn">Failed</span></span>';
+          }
         }
       })
       .catch(function () {
