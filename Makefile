@@ -71,13 +71,19 @@ openapi: install
 bench: install
 	$(PY) -m bench $(BENCH)
 
-# 8 workers mixing payment-log, notify, void and waiver signing on one event, then schemathesis'
-# long profile against every API operation (RELIABILITY.md; make test runs a short one).
+# 8 workers mixing payment-log, notify, void and waiver signing on one event (RELIABILITY.md),
+# then the long profiles of the stored-shapes fuzz (tests/test_stored_shapes.py; make test runs 60),
+# of the hostile requests at every URL (tests/test_hostile_requests.py; make test runs 250) and of
+# schemathesis against every API operation (tests/test_api_schemathesis.py; make test runs 12 each).
 SOAK_SECONDS ?= 30
+SHAPES_EXAMPLES ?= 1000
+REQUESTS_EXAMPLES ?= 5000
 API_FUZZ_EXAMPLES ?= 300
 soak: install
 	$(PY) -W ignore -m tests.soak $(SOAK_SECONDS) 8
-	SCC_API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) $(PY) -m pytest tests/test_api_schemathesis.py
+	SCC_SHAPES_EXAMPLES=$(SHAPES_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q tests/test_stored_shapes.py
+	SCC_REQUESTS_EXAMPLES=$(REQUESTS_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -p no:logging -q -s tests/test_hostile_requests.py
+	SCC_API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q tests/test_api_schemathesis.py
 	@cat var/api-fuzz.json
 
 # Deploying (README "Deploying"). Zappa zips the virtualenv it runs in, so the zip is

@@ -13,7 +13,8 @@ from events.models import CENT
 from scc import limits
 
 MAX_AMOUNT = limits.AMOUNT_MAX
-_AMOUNT_TEXT = re.compile(r"^\d+(\.\d+)?$")
+# ASCII digits only: \d (and Decimal) would take "٤٥" or fullwidth "４５" as 45.
+_AMOUNT_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def parse_amount(value, *, allow_zero=False):
@@ -23,7 +24,7 @@ def parse_amount(value, *, allow_zero=False):
         raise ValidationError(f'Enter the amount as a number or a decimal string, e.g. "{example}".')
     if isinstance(value, str):
         value = value.strip()
-        if not _AMOUNT_TEXT.match(value):
+        if not _AMOUNT_TEXT.fullmatch(value):
             kind = "an amount" if allow_zero else "a positive amount"
             raise ValidationError(f"Enter {kind} in dollars and cents, e.g. {example}.")
     try:

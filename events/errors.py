@@ -19,6 +19,27 @@ class EventTooLarge(RecordFull):
     message = "Sorry, we cannot add more sign-ups to this event's record. Please contact the crew so they can add you."
 
 
+class StoredShapeConflict(Conflict):
+    """DynamoDB refused a write because a stored value has another type than the app's (other software's)."""
+
+    message = (
+        "This event's stored data has a shape the app cannot change (it was written by other software), "
+        "so nothing was saved. The event's page shows what cannot be read."
+    )
+
+
+class UnreadableRecord(Conflict):
+    """The record a request names (or one it depends on) cannot be read: the app will not act on it."""
+
+    def __init__(self, where, *, field="payment_id"):
+        super().__init__(
+            f"The stored record {where} cannot be read (it was written by other software), so the app will "
+            "not act on it. Nothing was saved.",
+            fields={field: ["Its stored record cannot be read."]},
+        )
+        self.where = where
+
+
 class EventIsPast(Conflict):
     message = "This event has already taken place, so its waiver can no longer be signed."
 

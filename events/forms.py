@@ -5,7 +5,6 @@ A patron's name and phone follow one rule wherever they are entered (`clean_name
 """
 
 import re
-import unicodedata
 from datetime import UTC, datetime
 
 from django import forms
@@ -13,8 +12,8 @@ from django.utils import timezone
 
 from events import amounts, changes, ledger
 from events.models import EVENT_FIELDS, money
-from scc import limits
-from scc.forms import JsonForm, RequiredBooleanField, ServiceForm
+from scc import limits, text
+from scc.forms import EmailAddressField, IdField, JsonForm, RequiredBooleanField, ServiceForm, TextField
 
 FULL_NAME_MAX = limits.NAME_MAX
 PHONE_MAX = limits.PHONE_MAX
@@ -33,7 +32,7 @@ class WaiverForm(ServiceForm):
         },
         widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "words"}),
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label="Email",
         error_messages={
             "required": "Please enter your email address.",
@@ -57,19 +56,14 @@ class WaiverForm(ServiceForm):
     def clean_full_name(self):
         return clean_name(self.cleaned_data["full_name"])
 
-    def clean_email(self):
-        return self.cleaned_data["email"].strip()
-
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
 
 
 def clean_name(value):
-    """A patron's name with runs of white space made one space; control characters refused."""
-    name = " ".join(value.split())
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
-        raise forms.ValidationError("Please use only letters, spaces and punctuation in your name.")
-    return name
+    """A patron's name with runs of white space made one space; control and invisible characters
+    (zero-width, bidi overrides: scc.text) refused."""
+    return text.one_line(value, message="Please use only letters, spaces and punctuation in your name.")
 
 
 def clean_phone(value):
@@ -95,14 +89,11 @@ class _PatronFields(JsonForm):
     """name, email and phone as the roster API takes them; an empty email or phone means none."""
 
     name = forms.CharField(max_length=FULL_NAME_MAX, required=False)
-    email = forms.EmailField(required=False, max_length=limits.EMAIL_MAX)
+    email = EmailAddressField(required=False)
     phone = forms.CharField(max_length=PHONE_MAX, required=False)
 
     def clean_name(self):
         return clean_name(self.cleaned_data["name"])
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip()
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
@@ -111,7 +102,7 @@ class _PatronFields(JsonForm):
 class RosterAddForm(_PatronFields):
     string_fields = ("event_id", "name", "email", "phone")
 
-    event_id = forms.CharField(max_length=limits.EVENT_REF_MAX)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
 
     def clean(self):
         data = super().clean()
@@ -125,8 +116,8 @@ class RosterUpdateForm(_PatronFields):
 
     string_fields = ("event_id", "patron_id", "name", "email", "phone")
 
-    event_id = forms.CharField(max_length=limits.EVENT_REF_MAX)
-    patron_id = forms.CharField(max_length=PATRON_ID_MAX)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
+    patron_id = IdField(max_length=PATRON_ID_MAX)
 
     @classmethod
     def from_json(cls, data):
@@ -148,16 +139,16 @@ class RosterUpdateForm(_PatronFields):
 class RosterCancelForm(JsonForm):
     string_fields = ("event_id", "patron_id", "reason")
 
-    event_id = forms.CharField(max_length=limits.EVENT_REF_MAX)
-    patron_id = forms.CharField(max_length=PATRON_ID_MAX)
-    reason = forms.CharField(max_length=REASON_MAX)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
+    patron_id = IdField(max_length=PATRON_ID_MAX)
+    reason = TextField(max_length=REASON_MAX, multiline=True)
 
 
 class RosterCheckinForm(JsonForm):
     string_fields = ("event_id", "patron_id")
 
-    event_id = forms.CharField(max_length=limits.EVENT_REF_MAX)
-    patron_id = forms.CharField(max_length=PATRON_ID_MAX)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
+    patron_id = IdField(max_length=PATRON_ID_MAX)
     checked_in = RequiredBooleanField(required=False)
 
 
@@ -178,16 +169,6 @@ _TEXT_FIELDS = ("title", "starts_at", "location", "waiver_text", "event_id")
 # In JSON a number is a number, and none is null: the page forms' "" and "12" are theirs only.
 _NUMBER_FIELDS = ("price", "capacity", "version")
 _WHOLE_NUMBER_FIELDS = ("capacity", "version")
-
-
-def _no_control_characters(text, *, allowed=""):
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
-        raise forms.ValidationError("Use letters, digits, spaces and punctuation only.")
-    return text
-
-
-def _one_line(text):
-    return _no_control_characters(" ".join(text.split()))
 
 
 def parse_start(text):
@@ -354,19 +335,19 @@ class EventForm(ServiceForm):
         return errors
 
     def clean_title(self):
-        return _one_line(self.cleaned_data["title"])
+        return text.one_line(self.cleaned_data["title"])
 
     def clean_location(self):
-        return _one_line(self.cleaned_data["location"]) or None
+        return text.one_line(self.cleaned_data["location"]) or None
 
     def clean_starts_at(self):
         return parse_start(self.cleaned_data["starts_at"])
 
     def clean_waiver_text(self):
-        text = self.cleaned_data["waiver_text"].replace("\r\n", "\n").replace("\r", "\n").strip()
-        if len(text) > WAIVER_TEXT_MAX:
+        waiver = self.cleaned_data["waiver_text"].replace("\r\n", "\n").replace("\r", "\n").strip()
+        if len(waiver) > WAIVER_TEXT_MAX:
             raise forms.ValidationError(f"Keep the waiver text to at most {WAIVER_TEXT_MAX:,} characters.")
-        return _no_control_characters(text, allowed="\n\t") or None
+        return text.check_text(waiver, multiline=True) or None
 
     def event_values(self):
         """The cleaned app-owned fields this form carries: {name: value or None}."""

@@ -1,9 +1,8 @@
 """The money rule: totals and per-patron balances from ledger records, however they were read.
 
 `reckon()` is the one place that adds money up. It takes the roster and the records as
-anything with the attributes it reads: PynamoDB's Patron and PaymentRecord, or the views of raw
-Scan items the dispatch page builds (events.selectors), so every page, card and JSON answer
-counts the same way. Pure functions, no I/O.
+events.items reads them (PatronItem, RecordItem), so every page, card and JSON answer counts the
+same way; what cannot be read is left out and counted (`Totals.unreadable`). Pure functions, no I/O.
 
 The rule: amounts are cents (`money`); a void or refund is a negative record, so `paid` is
 net of them; legacy records (no kind, no patron) count as payments of the event, in a row of
@@ -17,13 +16,13 @@ What is left of a payment (`left_of`) is computed from the records too, never st
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 
 from django.utils import timezone
 
 from events.models import RecordKind, money
+from scc import clock
 
 ZERO = Decimal("0.00")
 LEGACY_ROW_NAME = "No patron recorded (legacy)"
@@ -34,13 +33,17 @@ class Totals:
     paid: Decimal
     expected: Decimal | None
     outstanding: Decimal | None
+    unreadable: int = 0  # records and roster entries left out because they cannot be read (events.items)
 
     def as_json(self):
-        return {
+        data = {
             "paid": str(self.paid),
             "expected": None if self.expected is None else str(self.expected),
             "outstanding": None if self.outstanding is None else str(self.outstanding),
         }
+        if self.unreadable:
+            data["unreadable_records"] = self.unreadable
+        return data
 
 
 @dataclass(frozen=True)
@@ -96,16 +99,22 @@ def _amount(record):
 
 
 class Reckoning:
-    """One event's money: `totals` at once, the per-patron `balances` when asked for (pages, not cards)."""
+    """One event's money: `totals` at once, the per-patron `balances` when asked for (pages, not cards).
+
+    Records whose money cannot be read, and roster entries without a readable id or booking state,
+    are left out and counted in `totals.unreadable`: never added as 0 without saying so.
+    """
 
     def __init__(self, *, price, patrons, records):
         self._price = None if price is None else money(price)
-        self._patrons = patrons
-        self._records = records
-        paid = money(sum((_amount(record) for record in records), ZERO))
-        active = sum(1 for patron in patrons if not is_cancelled(patron))
+        self._patrons = [patron for patron in patrons if patron.readable]
+        self._records = [record for record in records if record.counts]
+        unreadable = len(records) - len(self._records) + sum(1 for patron in patrons if not patron.readable)
+        paid = money(sum((_amount(record) for record in self._records), ZERO))
+        active = sum(1 for patron in self._patrons if not is_cancelled(patron))
         expected = None if self._price is None else money(self._price * active)
-        self.totals = Totals(paid=paid, expected=expected, outstanding=None if expected is None else expected - paid)
+        outstanding = None if expected is None else expected - paid
+        self.totals = Totals(paid=paid, expected=expected, outstanding=outstanding, unreadable=unreadable)
 
     @cached_property
     def balances(self):
@@ -151,10 +160,8 @@ def is_cancelled(patron):
 def reckon(*, price, patrons, records):
     """The money of one event.
 
-    price: Decimal, a numeric string or None. patrons: an iterable (iterated more than once) of
-    objects with `patron_id`, `name` and `cancelled_at` (Patron). records: a sequence of objects
-    with `patron_id`, `kind` and `amount` (PaymentRecord, or a view of a raw item's map); only
-    `amount` is read for the totals.
+    price: Decimal or None. patrons: a sequence of events.items.PatronItem; records: a sequence
+    of events.items.RecordItem (or anything with their attributes and `readable`/`counts`).
     """
     return Reckoning(price=price, patrons=patrons, records=records)
 
@@ -184,6 +191,18 @@ def refunds_of(records, payment_id):
     return [r for r in records if r.kind == RecordKind.REFUND and r.refunds == payment_id]
 
 
+def doubtful(records, payment_id):
+    """Ledger records that may void or refund this payment but cannot be read well enough to say
+    how much: while there are any, what is left of the payment is unknown (events.items)."""
+    return [
+        r
+        for r in records
+        if r.is_map
+        and not r.readable
+        and (r.voids == payment_id or r.refunds == payment_id or r.unreadable_fields & {"kind", "voids", "refunds"})
+    ]
+
+
 def left_of(records, payment_id):
     """What is left of a payment to refund: its amount less its refunds, and nothing once voided.
 
@@ -208,12 +227,9 @@ def starts_at(event):
 
 
 def parse_start(value):
-    """A stored start (ISO 8601) as an aware datetime, or None when it is not one."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
+    """A stored start (ISO 8601) as an aware datetime, or None when it is not one (never raises)."""
+    moment = clock.parse_iso(value)
+    if moment is None:
         return None
     return moment if moment.tzinfo is not None else timezone.make_aware(moment, timezone.get_default_timezone())
 

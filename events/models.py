@@ -1,8 +1,12 @@
 """The existing events table, as PynamoDB sees it.
 
 The table is shared with other software: never `save()` an Event that exists
-(PutItem drops attributes this model does not define). Write with
-`Event(event_id).update(actions=..., condition=Event.event_id.exists())`.
+(PutItem drops attributes this model does not define). Write through events.writes.update
+(one UpdateItem with actions and a condition, e.g. `Event.event_id.exists()`).
+
+The models define the table and serialize what the app writes. The app never reads an item
+into them: PynamoDB refuses a whole item over one value of another type, and other software
+writes what it likes. Reads go through events.items, which reads what it can of each value.
 """
 
 from decimal import Decimal
@@ -68,6 +72,8 @@ class PaymentRecord(MapAttribute):
     notes = UnicodeAttribute(null=True)
     email_sent = BooleanAttribute(null=True)
     email_sent_at = UnicodeAttribute(null=True)
+    # When a confirmation send was claimed (payments.services.notify_payment); removed once sent or failed.
+    email_claimed_at = UnicodeAttribute(null=True)
     kind = UnicodeAttribute(null=True)  # a RecordKind; absent on legacy records
     method = UnicodeAttribute(null=True)  # a PaymentMethod; absent on old records
     voids = UnicodeAttribute(null=True)
@@ -103,6 +109,13 @@ EVENT_FIELDS = ("title", "starts_at", "location", "price", "capacity", "waiver_t
 
 class Event(Model):
     settings_table = "EVENTS_TABLE"
+
+    @classmethod
+    def from_stored(cls, raw):
+        """The item as events.items reads it (whatever its shape), for reads outside events.selectors."""
+        from events.items import read_event  # items builds on this module
+
+        return read_event(raw)
 
     class Meta:
         table_name = "scc-events"

@@ -4,17 +4,14 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import size
 
 from accounts.middleware import read_with_user
-from events import ledger
+from events import items, ledger
 from events.models import Event
 from scc import dynamodb
 from scc.vocabulary import Vocabulary
@@ -30,16 +27,15 @@ def is_valid_event_id(event_id):
 
 
 def get_event(*, event_id, consistent=True, attributes=None):
-    """The event, or None when there is no such item (or the id is not a valid key).
+    """The event as events.items reads it (an EventItem), or None when there is no such item (or
+    the id is not a valid key). Never raises on what is stored.
 
     attributes: project to these (a list of names); None reads the whole item.
     """
     if not is_valid_event_id(event_id):
         return None
-    try:
-        return Event.get(event_id, consistent_read=consistent, attributes_to_get=attributes)
-    except DoesNotExist:
-        return None
+    raw = dynamodb.get_raw(Event, key=event_id, consistent=consistent, attributes=attributes)
+    return None if raw is None else items.read_event(raw)
 
 
 def event_with_user(request, *, event_id, attributes):
@@ -74,94 +70,25 @@ class EventSummary:
     is_past: bool = False
     booked: int = 0  # patrons whose booking is not cancelled: what the capacity limits
     free: bool = False  # the price is 0 (a free trip), not merely nobody booked yet
-
-
-_EMPTY = {}
-
-
-def _text(value):
-    """A raw DynamoDB value as text, or None when it is absent or not a string."""
-    return value.get("S") if value else None
-
-
-class _RawRecord:
-    """A raw payment map read with PaymentRecord's names (what ledger.reckon reads), building no model."""
-
-    __slots__ = ("_fields",)
-
-    def __init__(self, value):
-        self._fields = value.get("M", _EMPTY)
-
-    @property
-    def amount(self):
-        return self._fields.get("amount", _EMPTY).get("N")
-
-    @property
-    def patron_id(self):
-        return _text(self._fields.get("patron_id"))
-
-    @property
-    def kind(self):
-        return _text(self._fields.get("kind"))
-
-
-class _RawRoster:
-    """A raw roster list read as Patron-like entries (what ledger.reckon reads); its length costs nothing."""
-
-    def __init__(self, values):
-        self._values = values
-
-    def __len__(self):
-        return len(self._values)
-
-    def __iter__(self):
-        for value in self._values:
-            fields = value.get("M", _EMPTY)
-            yield SimpleNamespace(
-                patron_id=_text(fields.get("patron_id")),
-                name=_text(fields.get("name")),
-                cancelled_at=_text(fields.get("cancelled_at")),
-            )
-
-
-def reckon_raw(item):
-    """ledger.reckon over a raw DynamoDB item, as ledger.reckon_event over a model."""
-    roster = _RawRoster(item.get("roster", _EMPTY).get("L", ()))
-    records = [_RawRecord(value) for value in item.get("payments", _EMPTY).get("L", ())]
-    return ledger.reckon(price=item.get("price", _EMPTY).get("N"), patrons=roster, records=records)
+    unreadable: tuple = ()  # (where, why) of what events.items could not read
 
 
 def raw_summary(item):
     """An EventSummary from a raw DynamoDB item; its totals come from ledger.reckon, as every page's do."""
-    text = {name: item[name]["S"] for name in ("title", "location", "starts_at") if "S" in item.get(name, _EMPTY)}
-    roster = _RawRoster(item.get("roster", _EMPTY).get("L", ()))
+    event = items.read_event(item)
+    roster = ledger.roster(event)
     return EventSummary(
-        item["event_id"]["S"],
-        text.get("title"),
-        text.get("location"),
-        text.get("starts_at"),
+        event.event_id,
+        event.title,
+        event.location,
+        event.starts_at,
         len(roster),
-        reckon_raw(item).totals,
-        capacity=_whole_number(item.get("capacity")),
-        booked=sum(1 for patron in roster if not ledger.is_cancelled(patron)),
-        free=_is_zero(item.get("price")),
+        ledger.totals(event),
+        capacity=event.capacity,
+        booked=sum(1 for patron in roster if patron.readable and not ledger.is_cancelled(patron)),
+        free=event.price is not None and event.price == 0,
+        unreadable=tuple(event.unreadable),
     )
-
-
-def _is_zero(value):
-    try:
-        return bool(value) and "N" in value and Decimal(value["N"]) == 0
-    except InvalidOperation:
-        return False
-
-
-def _whole_number(value):
-    """A raw N as an int, or None when absent, not a number or not whole (other software's)."""
-    try:
-        number = Decimal(value["N"]) if value and "N" in value else None
-    except InvalidOperation:
-        return None
-    return int(number) if number is not None and number.is_finite() and number == number.to_integral() else None
 
 
 # The dispatch page as a changelist -------------------------------------------------------------
@@ -219,7 +146,7 @@ class _Row:
     def __init__(self, item, now, *, has_card):
         self.item = item
         self.event_id = item["event_id"]["S"]
-        self.start = ledger.parse_start(_text(item.get("starts_at")))
+        self.start = ledger.parse_start(items.value(item.get("starts_at"), items.start))
         self.is_past = self.start is not None and self.start < now
         self.has_card = has_card
         self._summary = None
@@ -231,11 +158,10 @@ class _Row:
 
     def matches(self, needle):
         """Whether the title, location or a patron's name or email contains `needle` (casefolded)."""
-        texts = [_text(self.item.get("title")), _text(self.item.get("location"))]
-        for value in self.item.get("roster", _EMPTY).get("L", ()):
-            fields = value.get("M", _EMPTY) if isinstance(value, dict) else _EMPTY
-            texts += [_text(fields.get("name")), _text(fields.get("email"))]
-        return any(needle in text.casefold() for text in texts if isinstance(text, str))
+        texts = [items.value(self.item.get(name), items.text) for name in ("title", "location")]
+        for fields in items.maps(self.item.get("roster")):
+            texts += [items.value(fields.get(name), items.text) for name in ("name", "email")]
+        return any(needle in text.casefold() for text in texts if text)
 
 
 def _soonest_first(row):

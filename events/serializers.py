@@ -46,15 +46,25 @@ def event_json(event):
         "price": money_str(event.price),
         **roster_and_money_json(event),
         **event_settings_json(event),
+        **unreadable_json(event),
     }
 
 
+def unreadable_json(event):
+    """What events.items could not read of the item (only when something): where, and what it is instead.
+    Roster entries and records listed here are left out of `roster`, `payments` and the totals."""
+    if not event.unreadable:
+        return {}
+    return {"unreadable": [{"where": where, "problem": why} for where, why in event.unreadable]}
+
+
 def roster_and_money_json(event):
-    """roster (each patron with `paid` and `outstanding`), payments and totals, from one reckoning."""
+    """roster (each patron with `paid` and `outstanding`), payments and totals, from one reckoning;
+    what cannot be read is left out of all three (and listed by unreadable_json)."""
     reckoning = ledger.reckon_event(event)
     return {
-        "roster": [balance_json(p, reckoning.by_patron[p.patron_id]) for p in ledger.roster(event)],
-        "payments": [payment_json(r) for r in ledger.payments(event)],
+        "roster": [balance_json(p, reckoning.by_patron[p.patron_id]) for p in ledger.roster(event) if p.readable],
+        "payments": [payment_json(r) for r in ledger.payments(event) if r.counts],
         "totals": reckoning.totals.as_json(),
     }
 

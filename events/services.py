@@ -4,10 +4,9 @@ import secrets
 import uuid
 
 from django.utils.text import slugify
-from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import size
 
-from events import changes, ledger, selectors
+from events import changes, ledger, selectors, writes
 from events.errors import (
     EVENT_FULL,
     AlreadyCancelled,
@@ -18,17 +17,16 @@ from events.errors import (
     EventIdTaken,
     EventIsPast,
     EventNotFound,
-    EventTooLarge,
     PatronCancelled,
     PatronNotFound,
     RosterBusy,
     RosterFull,
     SigningFailed,
     StaleEvent,
+    StoredShapeConflict,
 )
 from events.models import EVENT_FIELDS, AuditEntry, Event, Patron
-from scc import clock
-from scc.dynamodb import is_condition_failure, is_item_too_large
+from scc import addresses, clock
 from scc.vocabulary import AuditAction
 
 # A charter boat's roster, not a stadium's: also keeps the item well under DynamoDB's 400 KB.
@@ -41,6 +39,9 @@ PUBLIC_OPERATOR = "(patron)"
 # What the roster's guard reads: whether the event may take one more patron with an email.
 ROSTER_ATTRIBUTES = ["event_id", "starts_at", "capacity", "roster", "roster_emails"]
 
+# For patrons: the operators' message (StoredShapeConflict) is about other software's data.
+SIGNING_REFUSED_BY_STORED_SHAPE = "We could not record your signature for this event. Please contact the crew."
+
 # A join is retried when the event changed between its read and its write (a capacity edit,
 # the same email landing, the roster filling while bookings were cancelled): each retry means
 # another write landed, so a few attempts suffice.
@@ -48,7 +49,17 @@ JOIN_ATTEMPTS = 5
 
 
 def email_key(email):
-    """The form of an email the duplicate guard compares: trimmed and lower-cased."""
+    """The form of an email the duplicate guard compares (scc.addresses.address_key: NFKC, invisible
+    characters removed, lower-cased, IDNA domain). A stored value that is not one mailbox (other
+    software's) keys as the rule before this one did, trimmed and lower-cased: it matches no address."""
+    try:
+        return addresses.address_key(email)
+    except addresses.NotOneAddress:
+        return _legacy_key(email)
+
+
+def _legacy_key(email):
+    """What `roster_emails` held before addresses were normalised."""
     return email.strip().lower()
 
 
@@ -124,14 +135,8 @@ def _join(*, event_id, patron, entry, refuse):
         refusal = refuse(event_id, event, None if event is None else _why_not_join(event, key))
         if refusal:
             raise refusal
-        try:
-            Event(event_id).update(actions=actions, condition=_join_condition(event, key))
-        except UpdateError as exc:
-            if is_condition_failure(exc):
-                continue  # the event changed since the read: read again and decide again
-            if is_item_too_large(exc):
-                raise EventTooLarge() from exc
-            raise
+        if writes.update(event_id, actions=actions, condition=_join_condition(event, key)) is None:
+            continue  # the event changed since the read: read again and decide again
         return patron
     return None
 
@@ -171,7 +176,10 @@ def sign_waiver(*, event_id, full_name, email, phone=None):
         patron_id=patron.patron_id,
         detail=f"{full_name} signed the waiver on the public page.",
     )
-    joined = _join(event_id=event_id, patron=patron, entry=entry, refuse=_waiver_refusal)
+    try:
+        joined = _join(event_id=event_id, patron=patron, entry=entry, refuse=_waiver_refusal)
+    except StoredShapeConflict:
+        raise SigningFailed(SIGNING_REFUSED_BY_STORED_SHAPE) from None
     if joined is None:
         raise SigningFailed()
     return joined
@@ -250,20 +258,14 @@ def _write_patron(*, event_id, patron_id, attributes, plan):
         if step is None:
             return patron
         actions, condition = step
-        updated = Event(event_id)
-        try:
-            updated.update(
-                actions=actions,
-                condition=Event.event_id.exists() & (Event.roster[index].patron_id == patron_id) & condition,
-            )
-        except UpdateError as exc:
-            if is_condition_failure(exc):
-                continue
-            if is_item_too_large(exc):
-                raise EventTooLarge(
-                    "This event's record is full (DynamoDB's 400 KB item limit); nothing was saved."
-                ) from exc
-            raise
+        updated = writes.update(
+            event_id,
+            actions=actions,
+            condition=Event.event_id.exists() & (Event.roster[index].patron_id == patron_id) & condition,
+            full_message="This event's record is full (DynamoDB's 400 KB item limit); nothing was saved.",
+        )
+        if updated is None:
+            continue
         return updated.roster[index]
     raise RosterBusy()
 
@@ -319,7 +321,7 @@ def _email_change(event, patron, email):
     keys = set(event.roster_emails or set())
     old_key = email_key(patron.email) if patron.email else None
     if old_key and not _on_roster(event, old_key, besides=patron.patron_id):
-        keys.discard(old_key)
+        keys -= {old_key, _legacy_key(patron.email)}
     if new_key:
         keys.add(new_key)
     # ADD and DELETE cannot both touch roster_emails in one UpdateItem: set it whole, pinned to
@@ -399,13 +401,6 @@ def new_event_id(*, title, starts_at):
     return "-".join(part for part in (starts_at[:10], slug.strip("-") or "event", suffix) if part)
 
 
-def _event_write_failed(exc):
-    """An event write's UpdateError that is not a failed condition, as the error to raise."""
-    if is_item_too_large(exc):
-        return EventTooLarge(EVENT_FULL)
-    return exc
-
-
 def create_event(
     *, operator, title, starts_at, location=None, price=None, capacity=None, waiver_text=None, event_id=None
 ):
@@ -425,14 +420,12 @@ def create_event(
     )
     for _ in range(1 if event_id else NEW_ID_ATTEMPTS):
         candidate = event_id or new_event_id(title=title, starts_at=starts_at)
-        event = Event(candidate)
         actions = [getattr(Event, name).set(value) for name, value in values.items()]
         actions += [Event.version.set(FIRST_VERSION), Event.audit.set([entry])]
-        try:
-            event.update(actions=actions, condition=Event.event_id.does_not_exist())
-        except UpdateError as exc:
-            if not is_condition_failure(exc):
-                raise _event_write_failed(exc) from exc
+        event = writes.update(
+            candidate, actions=actions, condition=Event.event_id.does_not_exist(), full_message=EVENT_FULL
+        )
+        if event is None:
             continue
         return event
     raise EventIdTaken(candidate)
@@ -490,12 +483,8 @@ def update_event(*, operator, event_id, version, **fields):
         )
         actions = [_set_or_remove(change.name, change.new) for change in changed]
         actions += [Event.version.set(version + 1), Event.audit.set((Event.audit | []).append([entry]))]
-        updated = Event(event_id)
-        try:
-            updated.update(actions=actions, condition=condition)
-        except UpdateError as exc:
-            if not is_condition_failure(exc):
-                raise _event_write_failed(exc) from exc
+        updated = writes.update(event_id, actions=actions, condition=condition, full_message=EVENT_FULL)
+        if updated is None:
             continue  # the event went, its version moved or its roster grew: read again and decide
         return updated
     raise RosterBusy()

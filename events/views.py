@@ -64,6 +64,7 @@ def event_detail(request, event_id):
     waiver_link = selectors.waiver_url(event.event_id)
     context = {
         "event": event,
+        "unreadable_fields": {where for where, _ in event.unreadable},
         "starts_at": ledger.starts_at(event),
         "roster": ledger.roster(event),
         "roster_rows": rows,
@@ -128,30 +129,39 @@ def api_roster_checkin(request):
 
 
 def roster_rows(event, reckoning):
-    """(patron, balance) per roster patron, in roster order."""
-    return [(patron, reckoning.by_patron[patron.patron_id]) for patron in ledger.roster(event)]
+    """(patron, balance) per roster patron, in roster order; balance None for an entry that cannot be read."""
+    return [
+        (patron, reckoning.by_patron.get(patron.patron_id) if patron.readable else None)
+        for patron in ledger.roster(event)
+    ]
 
 
 def _text_key(value):
     return (value or "").casefold()
 
 
+def _money_key(value):
+    return ledger.ZERO if value is None else value
+
+
 # ?sort= on the event page: column -> key of a (patron, balance) row. "-name" sorts descending.
 ROSTER_SORTS = {
     "name": lambda row: _text_key(row[0].name),
-    "paid": lambda row: row[1].net,
-    "outstanding": lambda row: ledger.ZERO if row[1].outstanding is None else row[1].outstanding,
+    "paid": lambda row: _money_key(row[1] and row[1].net),
+    "outstanding": lambda row: _money_key(row[1] and row[1].outstanding),
     "waiver": lambda row: row[0].waiver_signed_at or "",
     "checked_in": lambda row: row[0].checked_in_at or "",
 }
 
 
 def sorted_roster(rows, sort):
-    """Rows sorted by a ROSTER_SORTS column (roster order when none); cancelled bookings always last."""
+    """Rows sorted by a ROSTER_SORTS column (roster order when none); cancelled bookings, then entries
+    that cannot be read, always last."""
     key = ROSTER_SORTS.get(sort.lstrip("-"))
     if key is not None:
         rows = sorted(rows, key=key, reverse=sort.startswith("-"))
-    return sorted(rows, key=lambda row: bool(row[0].cancelled_at))  # stable: keeps the order within each group
+    # stable: keeps the order within each group
+    return sorted(rows, key=lambda row: (row[1] is None, bool(row[0].cancelled_at)))
 
 
 def sort_links(sort):
@@ -168,10 +178,13 @@ def sort_links(sort):
 
 
 def roster_counts(rows):
-    active = [patron for patron, _ in rows if not patron.cancelled_at]
+    """Counts of the rows that can be read (an unreadable entry is counted apart)."""
+    readable = [patron for patron, balance in rows if balance is not None]
+    active = [patron for patron in readable if not patron.cancelled_at]
     return {
         "booked": len(active),
-        "cancelled": len(rows) - len(active),
+        "cancelled": len(readable) - len(active),
+        "unreadable": len(rows) - len(readable),
         "checked_in": sum(1 for patron in active if patron.checked_in_at),
         "waivers": sum(1 for patron in active if patron.waiver_signed_at),
     }
@@ -182,20 +195,24 @@ def ledger_rows(event):
     its confirmation email's state; newest first, as Activity is."""
     records = ledger.payments(event)
     voided = ledger.voided_payment_ids(event)
-    patrons = {p.patron_id: p for p in ledger.roster(event)}
+    patrons = {p.patron_id: p for p in ledger.roster(event) if p.patron_id}
     emails = last_email_outcomes(event)
     rows = []
     for record in records:
-        is_payment = (bool(record.payment_id) and record.kind in (None, RecordKind.PAYMENT)) or record.is_legacy
+        actionable = record.readable and not ledger.doubtful(records, record.payment_id)
+        is_payment = actionable and (
+            (bool(record.payment_id) and record.kind in (None, RecordKind.PAYMENT)) or record.is_legacy
+        )
         left = ledger.left_of(records, record.payment_id) if is_payment and record.payment_id else None
         rows.append(
             {
                 "record": record,
-                "patron": patrons.get(record.patron_id),
+                "patron": patrons.get(record.patron_id) if record.patron_id else None,
                 "voided": record.payment_id in voided,
                 "left": left,
                 "refunded": None if left is None or record.payment_id in voided else record.amount_money - left,
                 "email": email_state(record, emails.get(record.payment_id)) if is_payment else None,
+                "unreadable": not record.counts,
             }
         )
     # Stable: records with the same (or no) time keep their ledger order, newest appended last.
@@ -229,7 +246,7 @@ MONEY_ACTIONS = (AuditAction.PAYMENT_LOGGED, AuditAction.PAYMENT_VOIDED, AuditAc
 
 def activity_rows(event):
     """The event's audit entries plus one row per legacy ledger record (the old system logged none),
-    newest first: {at, operator, action, amount, detail, legacy}."""
+    newest first: {at, operator, action, amount, detail, legacy, unreadable, where}."""
     rows = [
         {
             "at": entry.at,
@@ -238,6 +255,8 @@ def activity_rows(event):
             "amount": entry.amount if entry.action in MONEY_ACTIONS else None,
             "detail": entry.detail,
             "legacy": False,
+            "unreadable": not entry.is_map,
+            "where": entry.where,
         }
         for entry in event.audit or []
     ]
@@ -250,6 +269,7 @@ def activity_rows(event):
             "amount": record.amount_money,
             "detail": record.notes,
             "legacy": True,
+            "unreadable": False,
         }
         for record in reversed(ledger.payments(event))
         if record.is_legacy
@@ -295,6 +315,13 @@ def roster_csv_records(event):
     reckoning = ledger.reckon_event(event)
     methods = _methods_by_patron(event)
     for patron, balance in roster_rows(event, reckoning):
+        if balance is None:
+            yield (
+                [neutralise(f"Unreadable record ({patron.where} of event {event.event_id})")]
+                + [""] * 9
+                + [neutralise(patron.patron_id)]
+            )
+            continue
         yield [
             neutralise(patron.name),
             neutralise(patron.email),

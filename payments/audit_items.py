@@ -15,12 +15,34 @@ fields of `AuditItem`.
 
 import msgspec
 
+_NONE = msgspec.Raw()  # empty: not there (Raw cannot be in a union with None)
+
 
 class Value(msgspec.Struct, frozen=True, gc=False):
-    """A scalar attribute: text in S, a number in N (as DynamoDB's decimal string)."""
+    """A scalar attribute: text in S, a number in N (as DynamoDB's decimal string).
+
+    DynamoDB's other types are kept undecoded (msgspec.Raw: the bytes are not parsed), only so a
+    value of another type tells itself apart from an absent one: `is_other` (events.items then
+    shows the record as unreadable, as every other read path does)."""
 
     S: str | None = None
     N: str | None = None
+    B: msgspec.Raw = _NONE
+    BOOL: msgspec.Raw = _NONE
+    NULL: msgspec.Raw = _NONE
+    M: msgspec.Raw = _NONE
+    L: msgspec.Raw = _NONE
+    SS: msgspec.Raw = _NONE
+    NS: msgspec.Raw = _NONE
+    BS: msgspec.Raw = _NONE
+
+    @property
+    def is_other(self):
+        """Present, but neither text nor a number."""
+        return self.S is None and self.N is None and any(getattr(self, tag) for tag in _OTHER_TAGS)
+
+
+_OTHER_TAGS = ("B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS")
 
 
 ABSENT = Value()

@@ -45,7 +45,8 @@ def audit(request):
     # An event id in the filter (a link from an event page) is shown with its title.
     chosen_event = page.events.get(form.cleaned_data["event"].strip()) if page else None
     context = {"form": form, "page": page, "filtered": filtered, "chosen_event": chosen_event}
-    return render(request, "payments/audit.html", context)
+    # Filters that are not valid are a 400 (the page shows what to fix), as every form's are.
+    return render(request, "payments/audit.html", context, status=200 if form.is_valid() else 400)
 
 
 def csv_record(row):
@@ -63,7 +64,7 @@ def csv_record(row):
         neutralise(row.patron_name),
         "" if row.amount is None else format(row.amount, "f"),
         neutralise(row.payment_id),
-        neutralise(row.detail),
+        neutralise(" ".join(part for part in (row.unreadable_label, row.detail) if part)),
         "yes" if row.legacy else "no",
         neutralise(row.method),
     ]

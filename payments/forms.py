@@ -15,7 +15,7 @@ from events.amounts import MAX_AMOUNT, parse_amount  # noqa: F401 (the payment A
 from events.models import PaymentMethod
 from payments.selectors import AuditFilters
 from scc import limits
-from scc.forms import JsonForm, StrictBooleanField
+from scc.forms import IdField, JsonForm, StrictBooleanField, TextField
 from scc.vocabulary import AuditAction
 
 MAX_NOTES = limits.NOTES_MAX
@@ -66,10 +66,10 @@ class MethodField(forms.ChoiceField):
 class PaymentLogForm(JsonForm):
     string_fields = ("event_id", "patron_id", "notes", "method")
 
-    event_id = forms.CharField(max_length=limits.EVENT_REF_MAX)
-    patron_id = forms.CharField(max_length=limits.PATRON_ID_MAX)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
+    patron_id = IdField(max_length=limits.PATRON_ID_MAX)
     amount = AmountField()
-    notes = forms.CharField(max_length=MAX_NOTES, required=False, strip=False)
+    notes = TextField(max_length=MAX_NOTES, required=False, strip=False, multiline=True)
     payment_id = PaymentIdField(required=False)
     method = MethodField()
 
@@ -77,20 +77,20 @@ class PaymentLogForm(JsonForm):
 class PaymentRefundForm(JsonForm):
     string_fields = ("event_id", "payment_id", "reason")
 
-    event_id = forms.CharField(max_length=limits.EVENT_REF_MAX)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
     # Any stored id, not only UUIDs: other software may have written the payment.
-    payment_id = forms.CharField(max_length=limits.PAYMENT_ID_MAX)
+    payment_id = IdField(max_length=limits.PAYMENT_ID_MAX)
     amount = AmountField()
-    reason = forms.CharField(max_length=limits.REASON_MAX)
+    reason = TextField(max_length=limits.REASON_MAX, multiline=True)
     refund_id = PaymentIdField(required=False)
 
 
 class PaymentVoidForm(JsonForm):
     string_fields = ("event_id", "reason")
 
-    event_id = forms.CharField(max_length=limits.EVENT_REF_MAX)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
     payment_id = PaymentIdField()
-    reason = forms.CharField(max_length=limits.REASON_MAX)
+    reason = TextField(max_length=limits.REASON_MAX, multiline=True)
 
 
 class AuditFilterForm(forms.Form):
@@ -115,6 +115,12 @@ class AuditFilterForm(forms.Form):
         error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-05."},
     )
 
+    def clean_since(self):
+        return _within_years(self.cleaned_data["since"])
+
+    def clean_until(self):
+        return _within_years(self.cleaned_data["until"])
+
     def clean(self):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
@@ -135,6 +141,17 @@ class AuditFilterForm(forms.Form):
         )
 
 
+# A filter day's bounds are computed in the site's zone and a day later: years 1 and 9999 would
+# overflow, and no audit entry is that old or that far ahead.
+FIRST_FILTER_YEAR, LAST_FILTER_YEAR = 1900, 9998
+
+
+def _within_years(day):
+    if day is not None and not FIRST_FILTER_YEAR <= day.year <= LAST_FILTER_YEAR:
+        raise ValidationError(f"Enter a date between {FIRST_FILTER_YEAR} and {LAST_FILTER_YEAR}.")
+    return day
+
+
 def _day_start(day):
     if day is None:
         return None
@@ -144,7 +161,7 @@ def _day_start(day):
 class PaymentNotifyForm(JsonForm):
     string_fields = ("event_id", "payment_id")
 
-    event_id = forms.CharField(max_length=limits.EVENT_REF_MAX)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
     # Any stored id, not only UUIDs: other software may have written the record.
-    payment_id = forms.CharField(max_length=limits.PAYMENT_ID_MAX)
+    payment_id = IdField(max_length=limits.PAYMENT_ID_MAX)
     resend = StrictBooleanField(required=False)

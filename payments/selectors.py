@@ -4,7 +4,9 @@ One Scan of the events table, in parallel segments, projected to what the audit 
 straight from DynamoDB's JSON into small typed items (payments.audit_items); no per-event
 follow-up requests. Rows are produced by generators: the CSV streams them as the Scan's pages
 arrive (newest first within each event) and never holds the table; the page keeps only the rows
-up to the page it shows (a bounded heap) plus counts and totals of every matching row. Operator
+up to the page it shows (a bounded heap) plus counts and totals of every matching row. Whatever
+other software stored reads as events.items reads it on every other path: what cannot be read is a
+row saying "Unreadable record" (where, and the event id), logged once per item, never a 500. Operator
 changes (stored on each operator's item, read through accounts.selectors) are a second source: one
 more Scan, of the small operators table.
 """
@@ -15,8 +17,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from accounts.selectors import operator_audit_entries
+from events import items
 from events.ledger import ZERO
-from events.models import Event, money
+from events.models import Event
 from scc import clock, dynamodb
 from scc.vocabulary import NEEDS_ATTENTION, AuditAction
 
@@ -46,6 +49,11 @@ class AuditRow:
     legacy: bool = False
     method: str | None = None  # a PaymentMethod code, for payment, void and refund rows that have one
     subject: str = ""  # for operator changes: the operator changed (`operator` is who changed it)
+    unreadable: str | None = None  # where in the item, when the entry (or its record) cannot be read
+
+    @property
+    def unreadable_label(self):
+        return f"Unreadable record ({self.unreadable} of event {self.event_id})" if self.unreadable else ""
 
     @property
     def needs_attention(self):
@@ -108,13 +116,16 @@ class AuditTotals:
     voided: Decimal = ZERO  # negative, as stored
     refunds: int = 0
     refunded: Decimal = ZERO  # negative, as stored
+    unreadable: int = 0  # rows of these actions without a readable amount: left out of the sums, said so
 
     @property
     def net(self):
         return self.paid + self.voided + self.refunded
 
     def add(self, row):
-        if row.action == AuditAction.PAYMENT_LOGGED:
+        if row.action in PAYMENT_ACTIONS and row.amount is None:
+            self.unreadable += 1  # no amount to read, here or on its record: left out, and said so
+        elif row.action == AuditAction.PAYMENT_LOGGED:
             self.payments += 1
             self.paid += row.amount or ZERO
         elif row.action == AuditAction.PAYMENT_VOIDED:
@@ -163,64 +174,131 @@ class AuditPage:
 def event_rows(item):
     """One event's audit rows, newest first: its audit entries plus one synthesized row per legacy record.
 
-    item: a payments.audit_items.AuditItem.
+    item: a payments.audit_items.AuditItem. An entry or legacy record that cannot be read (not a
+    map; its action or amount, or its record's money, of another type or out of range) is a row
+    saying so; the item's notes are logged once (events.items.warn_once).
     """
     event_id = item.event_id.S
-    title = item.title.S or event_id
-    names = {p.M.patron_id.S: p.M.name.S for p in item.roster.L if p.M}
-    records = [r.M for r in item.payments.L if r.M]
-    by_id = {r.payment_id.S: r for r in records if r.payment_id.S}
+    title = _text(item.title) or event_id
+    names = {_text(p.M.patron_id): _text(p.M.name) for p in item.roster.L if p.M}
+    notes = []
+    records = [(f"payments[{i}]", r.M) for i, r in enumerate(item.payments.L) if r.M]
+    by_id = {_text(r.payment_id): (where, r) for where, r in records if _text(r.payment_id)}
     rows = []
-    for value in item.audit.L:
+    for index, value in enumerate(item.audit.L):
+        where = f"audit[{index}]"
         entry = value.M
-        if entry is None:  # not a map: nothing the trail can show
+        if entry is None:  # not a map: a row saying so, nothing else to show
+            notes.append((where, "not a map"))
+            rows.append(_unreadable_row(event_id, title, where))
             continue
-        payment_id = entry.payment_id.S
-        record = by_id.get(payment_id) if payment_id else None
-        patron_id = entry.patron_id.S or (record.patron_id.S if record else None)
-        action = entry.action.S or ""
+        payment_id = _text(entry.payment_id)
+        record_where, record = by_id.get(payment_id, (None, None)) if payment_id else (None, None)
+        patron_id = _text(entry.patron_id) or (_text(record.patron_id) if record else None)
+        action = _text(entry.action) or ""
         # Only rows that move money carry an amount: an email about a payment moves none.
         moves_money = action in PAYMENT_ACTIONS
-        amount = (entry.amount.N or (record.amount.N if record else None)) if moves_money else None
-        detail = entry.detail.S or (record.notes.S if record and action in PAYMENT_ACTIONS else None)
+        amount, amount_ok = _amount(entry.amount) if moves_money else (None, True)
+        if moves_money and _absent(entry.amount) and record is not None:
+            amount, amount_ok = _amount(record.amount)
+        detail = _text(entry.detail) or (_text(record.notes) if record and moves_money else None)
+        readable = amount_ok and not entry.action.is_other and (record is None or not moves_money or _counts(record))
+        if not readable:
+            notes.append((where if record is None or _counts(record) else record_where, "a value of another type"))
         rows.append(
             AuditRow(
-                at=entry.at.S or "",
-                moment=clock.parse(entry.at.S),
-                operator=entry.operator.S or "",
+                at=_text(entry.at) or "",
+                moment=clock.parse(_text(entry.at)),
+                operator=_text(entry.operator) or "",
                 action=action,
                 event_id=event_id,
                 event_title=title,
                 patron_id=patron_id,
                 patron_name=names.get(patron_id) if patron_id else None,
-                amount=None if amount is None else money(amount),
+                amount=amount,
                 payment_id=payment_id,
                 detail=detail or "",
-                method=record.method.S if record else None,
+                method=_text(record.method) if record else None,
+                unreadable=None if readable else where,
             )
         )
-    for record in records:
+    for where, record in records:
         if record.is_legacy:
             # The old system wrote no audit entries: its records stand for their own.
-            patron_id = record.patron_id.S
+            patron_id = _text(record.patron_id)
+            counts = _counts(record)
+            if not counts:
+                notes.append((where, "a value of another type"))
             rows.append(
                 AuditRow(
-                    at=record.timestamp.S or "",
-                    moment=clock.parse(record.timestamp.S),
-                    operator=record.operator.S or "",
+                    at=_text(record.timestamp) or "",
+                    moment=clock.parse(_text(record.timestamp)),
+                    operator=_text(record.operator) or "",
                     action=AuditAction.PAYMENT_LOGGED,
                     event_id=event_id,
                     event_title=title,
                     patron_id=patron_id,
                     patron_name=names.get(patron_id) if patron_id else None,
-                    amount=money(record.amount.N or 0),
+                    amount=_amount(record.amount)[0],
                     payment_id=None,
-                    detail=record.notes.S or "",
+                    detail=_text(record.notes) or "",
                     legacy=True,
+                    unreadable=None if counts else where,
                 )
             )
+    if notes:
+        items.warn_once(event_id, notes)
     rows.sort(key=lambda row: row.sort_key, reverse=True)
     return rows
+
+
+def _absent(value):
+    return value.S is None and value.N is None and not value.is_other
+
+
+def _text(value):
+    """Text as stored, or None (absent, or of another type)."""
+    return value.S
+
+
+def _amount(value):
+    """(Decimal cents or None, readable): absent is readable (None); another type, or a number out of
+    money's range, is not (events.items.amount, the rule every read path uses)."""
+    if value.N is None:
+        return None, _absent(value)
+    try:
+        return items.amount({"N": value.N}), True
+    except items.Unreadable:
+        return None, False
+
+
+def _counts(record):
+    """Whether a record's money can be read (events.items.RecordItem.counts): amount, kind, patron."""
+    amount, ok = _amount(record.amount)
+    return (
+        ok
+        and amount is not None
+        and record.kind.N is None
+        and not record.kind.is_other
+        and not (record.patron_id.N is not None or record.patron_id.is_other)
+    )
+
+
+def _unreadable_row(event_id, title, where):
+    return AuditRow(
+        at="",
+        moment=None,
+        operator="",
+        action="",
+        event_id=event_id,
+        event_title=title,
+        patron_id=None,
+        patron_name=None,
+        amount=None,
+        payment_id=None,
+        detail="",
+        unreadable=where,
+    )
 
 
 def scan_events():

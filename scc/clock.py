@@ -23,17 +23,31 @@ def now_iso():
     return iso(now())
 
 
+# Years a stored time may have: a day either side stays a datetime, so converting it to any
+# time zone cannot overflow (years 1 and 9999 would).
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
+
 def parse(value):
     """A stored timestamp as an aware UTC datetime, or None when it is not one."""
-    if not isinstance(value, str):
+    moment = parse_iso(value)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def parse_iso(value):
+    """ISO 8601 text as a datetime (naive when it has no offset), or None when it is not one, or
+    is outside FIRST_YEAR..LAST_YEAR. Never raises, whatever `value` is."""
+    if not isinstance(value, str) or not value.isascii():
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    return moment if FIRST_YEAR <= moment.year <= LAST_YEAR else None
 
 
 def epoch(moment):

@@ -6,11 +6,11 @@ after changing table names.
 
 Only this module touches what PynamoDB keeps private (`Model._connection`,
 `Model._get_connection()`, `Connection._client`, `Model._get_schema()`) or calls botocore's client
-directly: sharing one client, raw Scan pages and batch reads for the dispatch page, parallel Scan
-segments decoded straight from the response's JSON for the audit trail, raw conditional writes for
-demo data, one BatchGetItem across tables, creating tables with TTL, the raw client for tests and
-benchmarks. tests/test_dynamodb_seam.py fails, saying what changed, when a PynamoDB upgrade moves any
-of it.
+directly: sharing one client, raw GetItem, UpdateItem and Scan pages and batch reads (events.items
+reads what they return, whatever its shape), parallel Scan segments decoded straight from the
+response's JSON for the audit trail, raw conditional writes for demo data, one BatchGetItem across
+tables, creating tables with TTL, the raw client for tests and benchmarks.
+tests/test_dynamodb_seam.py fails, saying what changed, when a PynamoDB upgrade moves any of it.
 """
 
 import functools
@@ -85,16 +85,32 @@ def raw_client(model=None):
     return model._get_connection().connection.client
 
 
-def scan_raw(model, *, attributes, filter_condition=None):
+def get_raw(model, *, key, consistent=True, attributes=None):
+    """The item with this (string) hash key as DynamoDB's raw typed maps, projected to `attributes`
+    (None: the whole item), or None when there is none. Nothing is deserialized: the caller reads
+    what it can of the values (events.items), whatever their types."""
+    answer = model._get_connection().get_item(key, consistent_read=consistent, attributes_to_get=attributes)
+    return answer.get("Item")
+
+
+def update_raw(model, *, key, actions, condition=None):
+    """One UpdateItem of PynamoDB actions under a condition; the whole item after it (ALL_NEW) as raw
+    typed maps. Failures are PynamoDB's UpdateError (is_condition_failure, is_item_too_large, ...)."""
+    answer = model._get_connection().update_item(key, actions=actions, condition=condition, return_values="ALL_NEW")
+    return answer.get("Attributes", {})
+
+
+def scan_raw(model, *, attributes, filter_condition=None, page_size=None):
     """Every item of the model's table as DynamoDB's raw typed maps, projected to `attributes`, page by page.
 
     filter_condition: a PynamoDB condition DynamoDB applies before answering (a FilterExpression):
     items it rejects are still read (and paid for) but never sent back.
     Through PynamoDB's connection, so its retries and errors apply (a dead table is a
     PynamoDBConnectionError, which the outage middleware answers with 503). For reads where
-    building models costs more than the Scan itself.
+    building models costs more than the Scan itself. page_size: items per Scan page (Limit), which
+    bounds memory; None leaves DynamoDB's own 1 MB cap.
     """
-    for page in _segment_pages(model, attributes=attributes, filter_condition=filter_condition):
+    for page in _segment_pages(model, attributes=attributes, filter_condition=filter_condition, page_size=page_size):
         yield from page
 
 
@@ -367,6 +383,13 @@ def batch_get(requests):
     return [found.get((model.Meta.table_name, key)) for model, key, _ in requests]
 
 
+def _from_stored(model, item):
+    """A model read from raw typed maps: its own `from_stored` when it has one (Event: events.items
+    reads whatever other software stored), else PynamoDB's deserialization."""
+    reader = getattr(model, "from_stored", None)
+    return reader(item) if reader is not None else model.from_raw_data(item)
+
+
 def _batch_get_page(requests):
     tables = {}
     for model, key, attributes in requests:
@@ -394,7 +417,7 @@ def _batch_get_page(requests):
             model = tables[name]["model"]
             key_name = model._hash_key_attribute().attr_name
             for item in items:
-                found[(name, item[key_name]["S"])] = model.from_raw_data(item)
+                found[(name, item[key_name]["S"])] = _from_stored(model, item)
         request_items = answer.get("UnprocessedKeys") or {}
         if not request_items:
             return found
@@ -438,3 +461,10 @@ def is_item_too_large(exc):
     """A write refused because the item would pass DynamoDB's 400 KB limit; nothing was stored."""
     message = (getattr(exc, "cause_response_message", None) or "").lower()
     return getattr(exc, "cause_response_code", None) == "ValidationException" and "size" in message
+
+
+def is_refused_by_stored_shape(exc):
+    """A write DynamoDB refused because what is stored has another type than the write assumes
+    (appending to a roster stored as a map, adding to a set stored as a list, a field of a list
+    element that is not a map): a ValidationException other than the size limit. Nothing was stored."""
+    return getattr(exc, "cause_response_code", None) == "ValidationException" and not is_item_too_large(exc)

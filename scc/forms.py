@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from scc import errors
+from scc import addresses, errors, text
 from scc.exceptions import DomainError
 
 
@@ -55,6 +55,49 @@ class JsonForm(forms.Form):
 
     def is_valid(self):
         return super().is_valid() and not self.type_errors
+
+
+class IdField(forms.CharField):
+    """An id as stored (event, patron, payment): taken exactly as sent, never trimmed (other
+    software's ids may start or end with spaces); an empty one is refused, never taken for absent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strip=False, **kwargs)
+
+
+class TextField(forms.CharField):
+    """Text people store (names, notes, reasons): scc.text's rule. One-line text has its white space
+    folded to single spaces; multi-line text keeps line feeds and tabs (CR LF becomes LF)."""
+
+    def __init__(self, *, multiline=False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        if self.multiline:
+            return text.check_text(value.replace("\r\n", "\n").replace("\r", "\n"), multiline=True)
+        return text.one_line(value)
+
+
+class EmailAddressField(forms.CharField):
+    """Exactly one mailbox, in its plain form (scc.addresses): NFKC, invisible characters removed.
+    Lists, display names and anything else are refused; empty is "" (none) when not required."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", addresses.MAX_LENGTH + 100)  # the plain form is checked again
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return addresses.clean_address(value)
+        except addresses.NotOneAddress as error:
+            raise ValidationError(self.error_messages.get("invalid") or str(error), code="invalid") from None
 
 
 class StrictBooleanField(forms.Field):

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "scc.origin.OriginCheckMiddleware",  # first: a request that did not come through CloudFront does nothing
     "django.middleware.security.SecurityMiddleware",
+    "scc.middleware.MalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,7 +1,10 @@
 """CSV downloads: cells a spreadsheet will not run as formulas, and lines streamed one by one."""
 
 import csv
+import logging
 import re
+
+logger = logging.getLogger(__name__)
 
 # OWASP CSV injection: a spreadsheet treats a cell starting with these as a formula, also after
 # leading spaces or line breaks (which some spreadsheets trim on import).
@@ -24,11 +27,22 @@ class _Line:
 
 
 def csv_lines(header, records):
-    """The header and each record (a list of cells) as CSV lines, one at a time."""
+    """The header and each record (a list of cells) as CSV lines, one at a time.
+
+    The response is streamed, so its 200 is sent before the records are read: when reading fails
+    halfway (the database, a bug), the last line says so, `INCOMPLETE EXPORT: ...`, instead of the
+    file ending as if it were whole.
+    """
     writer = csv.writer(_Line())
     yield writer.writerow(header)
-    for record in records:
-        yield writer.writerow(record)
+    written = 0
+    try:
+        for record in records:
+            yield writer.writerow(record)
+            written += 1
+    except Exception as exc:
+        logger.exception("CSV export stopped after %d rows", written)
+        yield incomplete_line(f"stopped after {written} rows ({type(exc).__name__}); download it again")
 
 
 def with_bom(lines):

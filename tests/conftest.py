@@ -195,6 +195,9 @@ def raw_table(tables, dynalite_server):
                 "Item"
             )
 
+        def delete(self, event_id):
+            client.delete_item(TableName=self.name, Key={"event_id": {"S": event_id}})
+
     return Raw()
 
 

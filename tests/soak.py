@@ -146,6 +146,7 @@ def check(item, tally):
     for p in payments:
         if p["kind"]["S"] == "payment":
             assert (p["email_sent"]["BOOL"] is True) == (p["payment_id"]["S"] in tally.notified)
+            assert "email_claimed_at" not in p, "a send's claim was left behind"
     roster = [r["M"]["email"]["S"] for r in item["roster"]["L"]]
     signed = [e for e in roster if e.startswith("w")]
     assert sorted(signed) == sorted(tally.signed) and len(set(signed)) == len(signed), "roster and signings differ"

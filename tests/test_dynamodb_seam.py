@@ -184,6 +184,30 @@ def test_raw_batch_reads_return_projected_items_and_leave_out_missing_keys(raw_t
     assert all(set(item) == {"event_id", "title"} for item in items)
 
 
+def test_raw_get_and_update_answer_typed_maps_whatever_is_stored(raw_table):
+    from pynamodb.exceptions import UpdateError
+
+    parameters = inspect.signature(TableConnection.update_item).parameters
+    relied_on("return_values" in parameters, "TableConnection.update_item has no `return_values`", "events.writes")
+    raw_table.put(event_item("odd", title={"N": "5"}, roster=None, other_software={"B": b"\x00"}))
+    item = dynamodb.get_raw(Event, key="odd", attributes=["event_id", "title"])
+    assert item == {"event_id": {"S": "odd"}, "title": {"N": "5"}}  # nothing deserialized, nothing refused
+    assert dynamodb.get_raw(Event, key="missing") is None
+    after = dynamodb.update_raw(
+        Event, key="odd", actions=[Event.location.set("Pier 2")], condition=Event.event_id.exists()
+    )
+    assert after["title"] == {"N": "5"} and after["other_software"] == {"B": b"\x00"}
+    assert after["location"] == {"S": "Pier 2"}
+    raw_table.put(event_item("mapped", roster=None, **{"audit": {"M": {}}}))
+    with pytest.raises(UpdateError) as refused:
+        dynamodb.update_raw(Event, key="mapped", actions=[Event.audit.set((Event.audit | []).append([{"S": "x"}]))])
+    relied_on(
+        dynamodb.is_refused_by_stored_shape(refused.value) and not dynamodb.is_item_too_large(refused.value),
+        "an append to a list stored as a map is no longer a ValidationException",
+        "refusing writes to values other software stored in another shape (409, not 500)",
+    )
+
+
 class Titled(msgspec.Struct):
     event_id: dict[str, str]
     title: dict[str, str] = {}

@@ -265,10 +265,10 @@ def test_session_needs_csrf_token(admin_user, event):
     assert response.status_code == 200
 
 
-def test_one_consistent_get_and_one_update(api, event, settings):
+def test_one_consistent_get_a_claim_and_one_update(api, event, settings):
     with events_table_calls(settings.EVENTS_TABLE) as calls:
         assert post(api, body()).status_code == 200
-    assert calls == [("GetItem", True), ("UpdateItem", None)]
+    assert calls == [("GetItem", True), ("UpdateItem", None), ("UpdateItem", None)]
 
 
 def test_payment_logged_through_the_api_can_be_notified(api, event, raw_table):

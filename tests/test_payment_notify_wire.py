@@ -7,6 +7,7 @@ Nothing of ours is faked: each backend talks to a server on loopback, and failur
 import email
 import json
 import socket
+import threading
 import urllib.request
 import uuid
 
@@ -229,3 +230,30 @@ def test_file_backend_writes_a_readable_message(api, event, settings, tmp_path):
     mime = email.message_from_bytes(written.read_bytes())
     assert mime["To"] == "ada@example.com"
     assert mime["Subject"] == "Payment received: $45.00 for Sunset Cruise"
+
+
+def test_eight_parallel_sends_through_ses_deliver_one_email(admin_user, event, raw_table, ses):
+    """Eight Send confirmation clicks at once: one claims the send, SES gets one message."""
+    from django.test import Client
+
+    from tests.conftest import token_for
+
+    ses.verify_sender()
+    token = token_for(admin_user)
+    answers = []
+    start = threading.Barrier(8)
+
+    def click():
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+        start.wait()
+        answers.append(notify(client).status_code)
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [200] + [409] * 7
+    assert len(ses.sent()) == 1
+    item = raw_table.get("ev-1")
+    assert [e["M"]["action"]["S"] for e in item["audit"]["L"]] == ["email.sent"]

@@ -23,6 +23,13 @@ PROPERTIES = settings(max_examples=150, derandomize=True)
 LA = ZoneInfo("America/Los_Angeles")  # the site's zone in these settings
 
 
+def audit_entry(at, action, operator="alice", **fields):
+    return {
+        "M": {"at": {"S": at}, "operator": {"S": operator}, "action": {"S": action}}
+        | {name: {"S": value} for name, value in fields.items()}
+    }
+
+
 def row(**fields):
     values = {
         "at": "2026-11-01T10:00:00+00:00",
@@ -232,11 +239,11 @@ def test_totals_count_payments_and_voids_only():
         row(amount=Decimal("30.50")),
         row(action="payment.voided", amount=Decimal("-45.00")),
         row(action="email.sent", amount=Decimal("45.00")),
-        row(action="payment.logged", amount=None),  # a sparse legacy entry counts, for nothing
+        row(action="payment.logged", amount=None),  # no amount to read: left out, and counted as such
     ]:
         totals.add(audit_row)
-    assert (totals.payments, totals.paid, totals.voids, totals.voided) == (3, Decimal("75.50"), 1, Decimal("-45.00"))
-    assert totals.net == Decimal("30.50")
+    assert (totals.payments, totals.paid, totals.voids, totals.voided) == (2, Decimal("75.50"), 1, Decimal("-45.00"))
+    assert totals.net == Decimal("30.50") and totals.unreadable == 1
 
 
 @pytest.mark.parametrize(
@@ -336,7 +343,7 @@ def test_the_audit_item_is_the_projection():
     assert list(AuditItem.__struct_fields__) == AUDIT_ATTRIBUTES
 
 
-def test_values_of_other_types_or_shapes_read_as_absent():
+def test_values_of_other_types_or_shapes_read_as_absent_and_unreadable_entries_say_so():
     item = audit_item(
         {
             "event_id": {"S": "odd"},
@@ -346,13 +353,18 @@ def test_values_of_other_types_or_shapes_read_as_absent():
             "audit": {
                 "L": [
                     {"L": []},
-                    {"M": {"at": {"N": "1700000000"}, "action": {"S": "waiver.signed"}, "amount": {"S": "x"}}},
+                    {"M": {"at": {"N": "1700000000"}, "action": {"S": "payment.refunded"}, "amount": {"S": "x"}}},
+                    # An amount on a row that moves no money is never shown, so it cannot spoil the row.
+                    {"M": {"action": {"S": "waiver.signed"}, "amount": {"S": "x"}}},
                 ]
             },
         }
     )
     rows_ = event_rows(item)
-    assert [(r.event_title, r.action, r.at, r.amount, r.detail, r.legacy) for r in rows_] == [
-        ("odd", "waiver.signed", "", None, "", False),
-        ("odd", "payment.logged", "", Decimal("5.00"), "", True),
+    assert [(r.event_title, r.action, r.at, r.amount, r.detail, r.legacy, r.unreadable) for r in rows_] == [
+        ("odd", "", "", None, "", False, "audit[0]"),  # not a map: a row saying so
+        ("odd", "payment.refunded", "", None, "", False, "audit[1]"),  # its amount is text
+        ("odd", "waiver.signed", "", None, "", False, None),
+        ("odd", "payment.logged", "", Decimal("5.00"), "", True, None),
     ]
+    assert rows_[0].unreadable_label == "Unreadable record (audit[0] of event odd)"
