@@ -234,7 +234,7 @@ def test_admin_walk(raw_table, app_server, make_page, size):
     walk.go("/audit/", "audit-many")
     walk.go("/audit/?operator=pat", "audit-operator-fragment")
     walk.go("/audit/?page=99", "audit-page-out-of-range")
-    walk.go("/audit/?since=2026-12-05&until=2026-12-01", "audit-bad-dates")
+    walk.go("/audit/?since=2026-12-05&until=2026-12-01", "audit-bad-dates", status=400)
     walk.go("/audit/?event=nothing-like-this", "audit-no-match")
     walk.go("/operators/", "operators")
     walk.go("/account/", "account")
