@@ -8,7 +8,7 @@ LOCAL_ENV := DJANGO_DEBUG=1 SCC_DYNAMODB_HOST=http://127.0.0.1:8001 SCC_EMAIL_BA
 	AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=$${AWS_REGION:-us-east-1}
 STAGE ?= staging
 
-.PHONY: install install-browser run test test-fast screenshots lint format bench soak package deploy-staging promote logs check-deploy-env clean
+.PHONY: install install-browser run test test-fast screenshots lint format openapi bench soak package deploy-staging promote logs check-deploy-env clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -64,19 +64,27 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# docs/openapi.yaml -> scc/openapi.json, the copy the app serves at /api/openapi.json (no YAML parser on Lambda).
+openapi: install
+	$(PY) docs/build_openapi.py
+
 bench: install
 	$(PY) -m bench $(BENCH)
 
 # 8 workers mixing payment-log, notify, void and waiver signing on one event (RELIABILITY.md),
-# then the long profiles of the stored-shapes fuzz (tests/test_stored_shapes.py; make test runs 60)
-# and of the hostile requests at every URL (tests/test_hostile_requests.py; make test runs 250).
+# then the long profiles of the stored-shapes fuzz (tests/test_stored_shapes.py; make test runs 60),
+# of the hostile requests at every URL (tests/test_hostile_requests.py; make test runs 250) and of
+# schemathesis against every API operation (tests/test_api_schemathesis.py; make test runs 12 each).
 SOAK_SECONDS ?= 30
 SHAPES_EXAMPLES ?= 1000
 REQUESTS_EXAMPLES ?= 5000
+API_FUZZ_EXAMPLES ?= 300
 soak: install
 	$(PY) -W ignore -m tests.soak $(SOAK_SECONDS) 8
 	SCC_SHAPES_EXAMPLES=$(SHAPES_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q tests/test_stored_shapes.py
 	SCC_REQUESTS_EXAMPLES=$(REQUESTS_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -p no:logging -q -s tests/test_hostile_requests.py
+	SCC_API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q tests/test_api_schemathesis.py
+	@cat var/api-fuzz.json
 
 # Deploying (README "Deploying"). Zappa zips the virtualenv it runs in, so the zip is
 # built from a runtime-only venv: requirements.txt plus zappa (its handler), never the dev tools.

@@ -3,7 +3,7 @@
 from accounts import credentials, selectors, services
 from accounts.models import Role
 from accounts.serializers import operator_json
-from scc import clock
+from scc import clock, limits
 from scc.api import api_view, ok, parse_json_object
 from scc.exceptions import InvalidInput
 
@@ -30,8 +30,8 @@ def api_login(request):
         value = data.get(name)
         if not isinstance(value, str) or not value:
             fields[name] = ["This field is required and must be a string."]
-        elif len(value) > 256:
-            fields[name] = ["At most 256 characters."]
+        elif len(value) > limits.PASSWORD_MAX:
+            fields[name] = [f"At most {limits.PASSWORD_MAX} characters."]
     if fields:
         raise InvalidInput("Send a username and a password.", fields=fields)
     signed_in = services.sign_in(username=data["username"], password=data["password"], kind="token")

@@ -2,9 +2,10 @@ from django import forms
 
 from accounts import passwords
 from accounts.models import Role
+from scc import limits
 from scc.forms import ServiceForm
 
-USERNAME_HELP = "1-64 letters, digits, '.', '-' or '_'."
+USERNAME_HELP = f"1-{limits.USERNAME_MAX} letters, digits, '.', '-' or '_'."
 
 
 def _password_field(label, *, autocomplete="new-password", help_text=""):
@@ -32,10 +33,12 @@ class FocusFirstError:
 
 class LoginForm(ServiceForm):
     username = forms.CharField(
-        max_length=64, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
+        max_length=limits.USERNAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
     )
     password = forms.CharField(
-        max_length=256, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        max_length=limits.PASSWORD_MAX,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -57,7 +60,7 @@ class _NewPasswordForm(FocusFirstError, ServiceForm):
 class AddOperatorForm(_NewPasswordForm):
     username = forms.CharField(
         label="Username",
-        max_length=64,
+        max_length=limits.USERNAME_MAX,
         help_text=USERNAME_HELP,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
     )

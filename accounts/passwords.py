@@ -4,8 +4,9 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 
 from accounts.errors import InvalidOperator
+from scc import limits
 
-MAX_LENGTH = 256  # as sign-in reads; hashing longer input only costs time
+MAX_LENGTH = limits.PASSWORD_MAX  # as sign-in reads; hashing longer input only costs time
 
 
 class _PasswordOwner:

@@ -10,8 +10,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from events.models import CENT
+from scc import limits
 
-MAX_AMOUNT = Decimal("100000.00")
+MAX_AMOUNT = limits.AMOUNT_MAX
 # ASCII digits only: \d (and Decimal) would take "٤٥" or fullwidth "４５" as 45.
 _AMOUNT_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
@@ -35,7 +36,7 @@ def parse_amount(value, *, allow_zero=False):
     if amount < 0 or (amount == 0 and not allow_zero):
         raise ValidationError("The amount cannot be negative." if allow_zero else "The amount must be more than 0.")
     if amount > MAX_AMOUNT:
-        raise ValidationError("The amount must be at most $100,000.00.")
+        raise ValidationError(f"The amount must be at most ${MAX_AMOUNT:,}.")
     if amount != amount.quantize(CENT):
         raise ValidationError("Use at most 2 decimal places.")
     return amount.quantize(CENT)

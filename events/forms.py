@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from events import amounts, changes, ledger
 from events.models import EVENT_FIELDS, money
-from scc import text
+from scc import limits, text
 from scc.forms import EmailAddressField, IdField, JsonForm, RequiredBooleanField, ServiceForm, TextField
 
-FULL_NAME_MAX = 200
-PHONE_MAX = 40
+FULL_NAME_MAX = limits.NAME_MAX
+PHONE_MAX = limits.PHONE_MAX
 PHONE_CHARACTERS = re.compile(r"[0-9+()\-. ]+")
 # E.164 numbers have at most 15 digits; fewer than 7 cannot reach anyone.
 PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 7, 15
@@ -81,8 +81,8 @@ def clean_phone(value):
 
 # The roster API (admins): add, edit, cancel and check in patrons. ----------------------------------
 
-PATRON_ID_MAX = 200
-REASON_MAX = 1000
+PATRON_ID_MAX = limits.PATRON_ID_MAX
+REASON_MAX = limits.REASON_MAX
 
 
 class _PatronFields(JsonForm):
@@ -102,7 +102,7 @@ class _PatronFields(JsonForm):
 class RosterAddForm(_PatronFields):
     string_fields = ("event_id", "name", "email", "phone")
 
-    event_id = IdField(max_length=1024)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
 
     def clean(self):
         data = super().clean()
@@ -116,7 +116,7 @@ class RosterUpdateForm(_PatronFields):
 
     string_fields = ("event_id", "patron_id", "name", "email", "phone")
 
-    event_id = IdField(max_length=1024)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
     patron_id = IdField(max_length=PATRON_ID_MAX)
 
     @classmethod
@@ -139,7 +139,7 @@ class RosterUpdateForm(_PatronFields):
 class RosterCancelForm(JsonForm):
     string_fields = ("event_id", "patron_id", "reason")
 
-    event_id = IdField(max_length=1024)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
     patron_id = IdField(max_length=PATRON_ID_MAX)
     reason = TextField(max_length=REASON_MAX, multiline=True)
 
@@ -147,25 +147,28 @@ class RosterCancelForm(JsonForm):
 class RosterCheckinForm(JsonForm):
     string_fields = ("event_id", "patron_id")
 
-    event_id = IdField(max_length=1024)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
     patron_id = IdField(max_length=PATRON_ID_MAX)
     checked_in = RequiredBooleanField(required=False)
 
 
 # Events (the back office's create and edit forms, and the JSON API's bodies) ----------------------
 
-TITLE_MAX = LOCATION_MAX = 200
-WAIVER_TEXT_MAX = 20_000
-CAPACITY_MIN, CAPACITY_MAX = 1, 500
-VERSION_MAX = 10**9
+TITLE_MAX, LOCATION_MAX = limits.TITLE_MAX, limits.LOCATION_MAX
+WAIVER_TEXT_MAX = limits.WAIVER_TEXT_MAX
+CAPACITY_MIN, CAPACITY_MAX = limits.CAPACITY_MIN, limits.CAPACITY_MAX
+VERSION_MAX = limits.VERSION_MAX
 FIRST_YEAR, LAST_YEAR = 2000, 2099
-EVENT_ID_MAX = 100
-EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+EVENT_ID_MAX = limits.EVENT_ID_MAX
+EVENT_ID = re.compile(limits.EVENT_ID_PATTERN)
 # The ISO 8601 forms a start may take: a datetime-local input's "2026-12-05T09:30", seconds, an offset.
 START = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?"
 )
 _TEXT_FIELDS = ("title", "starts_at", "location", "waiver_text", "event_id")
+# In JSON a number is a number, and none is null: the page forms' "" and "12" are theirs only.
+_NUMBER_FIELDS = ("price", "capacity", "version")
+_WHOLE_NUMBER_FIELDS = ("capacity", "version")
 
 
 def parse_start(text):
@@ -253,7 +256,7 @@ class EventForm(ServiceForm):
     )
     starts_at = forms.CharField(
         label="Starts at",
-        max_length=64,
+        max_length=limits.STARTS_AT_MAX,
         error_messages={"required": "Enter the date and time the trip starts."},
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
@@ -306,6 +309,10 @@ class EventForm(ServiceForm):
                 type_errors[name] = ["Unknown field."]
             elif name in _TEXT_FIELDS and value is not None and not isinstance(value, str):
                 type_errors[name] = ["Must be a string or null."]
+            elif name in _NUMBER_FIELDS and value == "":
+                type_errors[name] = ["Send null for none, not an empty string."]
+            elif name in _WHOLE_NUMBER_FIELDS and isinstance(value, str):
+                type_errors[name] = ["Must be a whole number (not a string) or null."]
             else:
                 values[name] = "" if value is None else value
         form = cls(data=values)

@@ -14,7 +14,7 @@ from events.errors import EventNotFound, StaleEvent
 from events.models import PaymentMethod, RecordKind
 from events.qr import qr_svg
 from events.serializers import event_json, patron_json
-from scc import clock
+from scc import clock, limits
 from scc.api import api_view, ok, parse_json_object, validated
 from scc.exceptions import InvalidInput
 from scc.permissions import admin_required, staff_required
@@ -357,7 +357,7 @@ def roster_csv(request, event_id):
 
 
 # A waiver text of 20,000 characters, each up to 6 bytes as a JSON escape, and the other fields.
-EVENT_BODY_MAX_BYTES = 128 * 1024
+EVENT_BODY_MAX_BYTES = limits.EVENT_BODY_MAX_BYTES
 
 
 def _json_form(form_class, request, **kwargs):

@@ -14,10 +14,11 @@ from django.utils import timezone
 from events.amounts import MAX_AMOUNT, parse_amount  # noqa: F401 (the payment API's rule, re-exported)
 from events.models import PaymentMethod
 from payments.selectors import AuditFilters
+from scc import limits
 from scc.forms import IdField, JsonForm, StrictBooleanField, TextField
 from scc.vocabulary import AuditAction
 
-MAX_NOTES = 1000
+MAX_NOTES = limits.NOTES_MAX
 
 
 def parse_payment_id(value):
@@ -65,8 +66,8 @@ class MethodField(forms.ChoiceField):
 class PaymentLogForm(JsonForm):
     string_fields = ("event_id", "patron_id", "notes", "method")
 
-    event_id = IdField(max_length=1024)
-    patron_id = IdField(max_length=200)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
+    patron_id = IdField(max_length=limits.PATRON_ID_MAX)
     amount = AmountField()
     notes = TextField(max_length=MAX_NOTES, required=False, strip=False, multiline=True)
     payment_id = PaymentIdField(required=False)
@@ -76,20 +77,20 @@ class PaymentLogForm(JsonForm):
 class PaymentRefundForm(JsonForm):
     string_fields = ("event_id", "payment_id", "reason")
 
-    event_id = IdField(max_length=1024)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
     # Any stored id, not only UUIDs: other software may have written the payment.
-    payment_id = IdField(max_length=200)
+    payment_id = IdField(max_length=limits.PAYMENT_ID_MAX)
     amount = AmountField()
-    reason = TextField(max_length=MAX_NOTES, multiline=True)
+    reason = TextField(max_length=limits.REASON_MAX, multiline=True)
     refund_id = PaymentIdField(required=False)
 
 
 class PaymentVoidForm(JsonForm):
     string_fields = ("event_id", "reason")
 
-    event_id = IdField(max_length=1024)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
     payment_id = PaymentIdField()
-    reason = TextField(max_length=MAX_NOTES, multiline=True)
+    reason = TextField(max_length=limits.REASON_MAX, multiline=True)
 
 
 class AuditFilterForm(forms.Form):
@@ -160,7 +161,7 @@ def _day_start(day):
 class PaymentNotifyForm(JsonForm):
     string_fields = ("event_id", "payment_id")
 
-    event_id = IdField(max_length=1024)
+    event_id = IdField(max_length=limits.EVENT_REF_MAX)
     # Any stored id, not only UUIDs: other software may have written the record.
-    payment_id = IdField(max_length=200)
+    payment_id = IdField(max_length=limits.PAYMENT_ID_MAX)
     resend = StrictBooleanField(required=False)

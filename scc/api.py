@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
+from scc import limits
 from scc.errors import error_response, refusal_response
 from scc.exceptions import DomainError, InvalidInput, RequestTooLarge
 
@@ -20,7 +21,7 @@ def ok(status=200, **data):
     return JsonResponse({"ok": True, **data}, status=status)
 
 
-MAX_BODY_BYTES = 16 * 1024
+MAX_BODY_BYTES = limits.BODY_MAX_BYTES
 
 
 def parse_json_object(request, *, max_bytes=MAX_BODY_BYTES):
@@ -146,6 +147,7 @@ def api_view(*, methods, role=None, prefetch=None):
             except DomainError as error:
                 return refusal_response(error)
 
+        wrapper.api_methods = tuple(methods)  # read by the test that the API document covers every JSON URL
         return wrapper
 
     return decorator

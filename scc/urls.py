@@ -6,6 +6,7 @@ from scc import views
 
 app_patterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("api/openapi.json", views.openapi_json, name="api-openapi"),
     path("", include("accounts.urls")),
     path("", include("payments.urls")),
     path("", include("events.urls")),

@@ -159,6 +159,10 @@ BAD_CREATES = [
     ({"event_id": 7}, "event_id"),
     ({"roster": []}, "roster"),
     ({"version": 3}, "version"),
+    # In JSON, none is null and a number is a number (found by schemathesis: "" was taken as no price).
+    ({"price": ""}, "price"),
+    ({"capacity": ""}, "capacity"),
+    ({"capacity": "12"}, "capacity"),
 ]
 
 
@@ -369,6 +373,8 @@ def test_a_booking_landing_between_the_check_and_the_write_is_not_squeezed_out(a
         ({"version": 3, "payments": []}, 400),
         ({"version": 3, "capacity": 501}, 400),
         ({"version": 3, "price": "-5"}, 400),
+        ({"version": "3", "price": "50"}, 400),
+        ({"version": 3, "price": ""}, 400),
     ],
 )
 def test_bad_edits_are_refused_and_write_nothing(api, raw_table, shared_event, body, status):

@@ -48,6 +48,7 @@ ROWS = {
     "api-operators": ("GET", "/api/operators", None, {"anonymous": 401, "staff": 403, "admin": 200}),
     "api-operator": ("PATCH", "/api/operators/sam", INVALID_JSON, ADMIN_API),
     "healthz": ("GET", "/healthz", None, PUBLIC),
+    "api-openapi": ("GET", "/api/openapi.json", None, PUBLIC),
     "dispatch": ("GET", "/", None, PAGE),
     "event-detail": ("GET", "/events/ev-1/", None, PAGE),
     "roster-csv": ("GET", "/events/ev-1/roster.csv", None, PAGE),

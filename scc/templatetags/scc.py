@@ -5,7 +5,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import json_script
 
-from scc import clock, vocabulary
+from scc import clock, limits, vocabulary
 
 register = template.Library()
 
@@ -21,6 +21,18 @@ def vocabulary_json():
     """Every vocabulary's {code: label} for the page's scripts (read by SCC.label in api.js)."""
     labels = {name: vocab.labels() for name, vocab in sorted(vocabulary.VOCABULARIES.items())}
     return json_script(labels, "scc-vocabulary")
+
+
+@register.simple_tag
+def limits_json():
+    """The API's limits (scc.limits, as /api/openapi.json states them) for the page's scripts (SCC.limit)."""
+    return json_script(limits.as_json(), "scc-limits")
+
+
+@register.simple_tag
+def limit(name):
+    """One of the API's limits for a form control: `maxlength="{% limit 'notes_max' %}"`."""
+    return limits.as_json()[name]
 
 
 @register.filter

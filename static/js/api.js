@@ -166,6 +166,17 @@ window.SCC = (function () {
     return words || code;
   }
 
+  // The API's limits (#scc-limits: notes_max, amount_max, amount_pattern, ...), the values
+  // /api/openapi.json states and the server checks: one source, scc/limits.py.
+  var limits = null;
+  function limit(name) {
+    if (limits === null) {
+      var data = document.getElementById("scc-limits");
+      limits = data ? JSON.parse(data.textContent) : {};
+    }
+    return limits[name];
+  }
+
   // Buttons that only work with a script are rendered disabled with data-needs-script;
   // each script enables its own once its listeners are in place (no dead clicks while loading).
   function enable(selector, root) {
@@ -188,5 +199,6 @@ window.SCC = (function () {
     postJson: postJson,
     usd: usd,
     label: label,
+    limit: limit,
   };
 })();

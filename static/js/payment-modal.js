@@ -26,7 +26,6 @@
   var usd = api.usd;
 
   var state = { opener: null, eventId: null, paymentId: null, saving: false, roster: {}, autofilled: null, request: 0 };
-  var MAX_CENTS = 10000000; // $100,000.00, the API's largest amount
   var LABELS = { patron_id: "Patron", amount: "Amount (USD)", method: "Method", notes: "Notes", event_id: "Event" };
 
   function newPaymentId() {
@@ -56,11 +55,16 @@
   }
 
   // Amounts are compared in cents, as integers: no float arithmetic on money.
+  // An amount as the server reads it (its pattern, from the page's limits), in cents; else null.
+  var amountPattern = new RegExp(api.limit("amount_pattern"));
   function cents(text) {
-    var match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(api.normaliseAmount(text));
-    if (!match) return null;
-    return parseInt(match[1], 10) * 100 + parseInt(((match[2] || "") + "00").slice(0, 2), 10);
+    text = api.normaliseAmount(text);
+    if (!amountPattern.test(text)) return null;
+    var parts = text.split(".");
+    return parseInt(parts[0], 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
   }
+
+  var MAX_CENTS = cents(api.limit("amount_max")); // the API's largest amount, from the page's limits
 
   function dollars(value) {
     return usd(Math.floor(value / 100) + "." + ("0" + (value % 100)).slice(-2));
