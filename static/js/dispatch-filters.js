@@ -8,5 +8,6 @@
       if (page) page.remove();
       select.form.requestSubmit();
     });
+    select.dataset.listening = "true"; // a change made before this point needs the Search button
   });
 })();
