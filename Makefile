@@ -78,11 +78,13 @@ bench: install
 SOAK_SECONDS ?= 30
 SHAPES_EXAMPLES ?= 1000
 REQUESTS_EXAMPLES ?= 5000
+INPUT_EXAMPLES ?= 500
 API_FUZZ_EXAMPLES ?= 300
 soak: install
 	$(PY) -W ignore -m tests.soak $(SOAK_SECONDS) 8
 	SCC_SHAPES_EXAMPLES=$(SHAPES_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q tests/test_stored_shapes.py
 	SCC_REQUESTS_EXAMPLES=$(REQUESTS_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -p no:logging -q -s tests/test_hostile_requests.py
+	SCC_INPUT_EXAMPLES=$(INPUT_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q tests/test_hostile_input.py tests/test_payment_log_fuzz.py
 	SCC_API_FUZZ_EXAMPLES=$(API_FUZZ_EXAMPLES) $(PY) -m pytest -p no:cacheprovider -q tests/test_api_schemathesis.py
 	@cat var/api-fuzz.json
 
