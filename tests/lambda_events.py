@@ -155,3 +155,18 @@ class HandlerProcess:
         self.process.stdin.close()
         self.process.wait(timeout=10)
         self.log.close()
+
+
+def build_static_manifest(target):
+    """Write the static manifest `make package` puts in the zip (deploy/static_manifest.py) into
+    `target`, offline; return its path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SCC_"))}
+    subprocess.run(
+        [sys.executable, "deploy/static_manifest.py"],
+        cwd=ROOT,
+        env={**env, "SCC_STATIC_MANIFEST_DIR": str(target)},
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return target

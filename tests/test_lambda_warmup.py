@@ -8,18 +8,15 @@ to import is checked on the built zip (tests/test_lambda_package.py).
 
 import fnmatch
 import json
-import os
 import select
 import socket
-import subprocess
-import sys
 import threading
 
 import pytest
 from zappa.core import Zappa
 
 from tests.dynalite import ROOT
-from tests.lambda_events import VIEWER_ORIGIN, Browser, HandlerProcess, stage_environment
+from tests.lambda_events import VIEWER_ORIGIN, Browser, HandlerProcess, build_static_manifest, stage_environment
 
 KEEP_WARM = {
     "detail-type": "Scheduled Event",
@@ -31,17 +28,7 @@ KEEP_WARM = {
 def static_manifest_dir(tmp_path_factory):
     """The static manifest `make package` writes into the zip (production pages need it), made here
     so the test does not depend on another test or a package build having run first."""
-    target = tmp_path_factory.mktemp("manifest")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SCC_"))}
-    subprocess.run(
-        [sys.executable, "deploy/static_manifest.py"],
-        cwd=ROOT,
-        env={**env, "SCC_STATIC_MANIFEST_DIR": str(target)},
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return str(target)
+    return str(build_static_manifest(tmp_path_factory.mktemp("manifest")))
 
 
 @pytest.mark.parametrize("origin_secret", ["", "from-cloudfront-0123456789"], ids=["open", "origin secret"])

@@ -10,6 +10,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from tests.dynalite import ROOT, free_port
+from tests.lambda_events import build_static_manifest
 
 pytestmark = pytest.mark.wire
 
@@ -34,16 +35,7 @@ def moto_s3():
 @pytest.fixture(scope="module")
 def offline_manifest(tmp_path_factory):
     """The manifest `make package` writes, offline (deploy/static_manifest.py)."""
-    target = tmp_path_factory.mktemp("manifest")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SCC_"))}
-    subprocess.run(
-        [sys.executable, "deploy/static_manifest.py"],
-        cwd=ROOT,
-        env={**env, "SCC_STATIC_MANIFEST_DIR": str(target)},
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    target = build_static_manifest(tmp_path_factory.mktemp("manifest"))
     return json.loads((target / "staticfiles.json").read_text())["paths"]
 
 

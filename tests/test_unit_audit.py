@@ -18,6 +18,7 @@ from payments.forms import AuditFilterForm
 from payments.selectors import AUDIT_ATTRIBUTES, AuditFilters, AuditPage, AuditRow, AuditTotals, event_rows
 from scc import clock
 from tests.factories import event_item, legacy_payment, patron, payment_record
+from tests.test_vocabulary import STORED_CODES
 
 PROPERTIES = settings(max_examples=150, derandomize=True)
 LA = ZoneInfo("America/Los_Angeles")  # the site's zone in these settings
@@ -127,23 +128,7 @@ def test_bad_filters_are_form_errors_on_their_field(query, field, message):
 
 def test_every_action_the_trail_records_can_be_chosen():
     choices = [value for value, _ in AuditFilterForm().fields["action"].choices if value]
-    assert set(choices) == {
-        "payment.logged",
-        "payment.voided",
-        "payment.refunded",
-        "email.sent",
-        "email.failed",
-        "waiver.signed",
-        "event.created",
-        "event.updated",
-        "roster.added",
-        "roster.updated",
-        "roster.cancelled",
-        "roster.checked_in",
-        "roster.checked_out",
-        "operator.added",
-        "operator.updated",
-    }
+    assert set(choices) == STORED_CODES["audit_action"]
 
 
 # AuditFilters.matches ---------------------------------------------------------------------------
