@@ -8,11 +8,9 @@ every reader and writer here, whether or not DynamoDB's TTL has deleted it yet.
 
 from datetime import timedelta
 
-from pynamodb.exceptions import UpdateError
-
 from accounts.models import Counter
 from scc import clock
-from scc.dynamodb import is_condition_failure
+from scc.dynamodb import update_if
 
 NOT_READ = object()
 
@@ -49,13 +47,7 @@ def take(key, *, limit, seconds, extend=False, known=NOT_READ, now=None):
 
 
 def _conditional(counter, actions, condition):
-    try:
-        counter.update(actions=actions, condition=condition)
-    except UpdateError as exc:
-        if not is_condition_failure(exc):
-            raise
-        return None
-    return int(counter.hits)
+    return int(counter.hits) if update_if(counter, actions=actions, condition=condition) else None
 
 
 def _count(counter, *, now, expires, limit, extend):

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
-from pynamodb.exceptions import UpdateError
 
 from accounts import backends, credentials, lockout, passwords, selectors
 from accounts.errors import (
@@ -41,7 +40,7 @@ from accounts.errors import (
 )
 from accounts.models import BREAK_GLASS_USERNAME, Operator, OperatorAuditEntry, OperatorUser, Role
 from scc import clock, limits
-from scc.dynamodb import is_condition_failure
+from scc.dynamodb import update_if
 from scc.vocabulary import AuditAction
 
 PIN_SECONDS = 60  # a request runs at most 30 s (the Lambda timeout)
@@ -58,17 +57,6 @@ def _audit(actor, action, detail):
 
 def _not_disabled():
     return Operator.disabled.does_not_exist() | (Operator.disabled == False)  # noqa: E712 (an expression)
-
-
-def _try_update(item, actions, condition):
-    """True if written, False if the condition failed."""
-    try:
-        item.update(actions=actions, condition=condition)
-    except UpdateError as exc:
-        if not is_condition_failure(exc):
-            raise
-        return False
-    return True
 
 
 # Signing in and out ------------------------------------------------------------------------------
@@ -122,7 +110,7 @@ def _add_credential(username, operator, claim, expires, actions, condition):
     forms = [with_map, new_map] if operator is not None and operator.sessions is not None else [new_map, with_map]
     for session_actions, has_map in forms:
         full = has_map if condition is None else condition & has_map
-        if _try_update(item, [*actions, *session_actions], full):
+        if update_if(item, actions=[*actions, *session_actions], condition=full):
             return True
     return False
 
@@ -132,13 +120,15 @@ def sign_out(*, user):
     if user.credential is None:
         return
     item = Operator(user.username)
-    _try_update(item, [Operator.sessions[user.credential.credential_id].remove()], Operator.sessions.exists())
+    update_if(
+        item, actions=[Operator.sessions[user.credential.credential_id].remove()], condition=Operator.sessions.exists()
+    )
 
 
 def sign_out_everywhere(*, user):
     """End every session and token of `user` (this one too)."""
     actions = [Operator.sessions.set({}), _audit(user, AuditAction.OPERATOR_UPDATED, "signed out everywhere")]
-    _try_update(Operator(user.username), actions, Operator.username.exists())
+    update_if(Operator(user.username), actions=actions, condition=Operator.username.exists())
 
 
 def change_password(*, user, current_password, new_password):
@@ -160,7 +150,7 @@ def change_password(*, user, current_password, new_password):
         _audit(user, AuditAction.OPERATOR_UPDATED, "changed their password"),
     ]
     condition = Operator.username.exists() & (Operator.password_hash == result.checked_hash)
-    if not _try_update(Operator(user.username), actions, condition):
+    if not update_if(Operator(user.username), actions=actions, condition=condition):
         raise OperatorChanged()
     lockout.clear(user.username)
     return claim
@@ -203,7 +193,7 @@ def add_operator(*, actor, username, role, password):
         Operator.audit.set([entry]),
     ]
     # One conditional UpdateItem creates it: an existing operator (or the break-glass item) is never replaced.
-    if not _try_update(Operator(username), actions, Operator.username.does_not_exist()):
+    if not update_if(Operator(username), actions=actions, condition=Operator.username.does_not_exist()):
         message = f"An operator named {username!r} already exists."
         raise OperatorExists(message, fields={"username": [message]})
     return selectors.operator_row(username)
@@ -289,11 +279,11 @@ def _write_change(current, change, *, actor, role, disabled):
     new_disabled = disabled if disabled is not None else bool(current.disabled)
     demotes_an_admin = current.is_enabled_admin and (new_role != Role.ADMIN or new_disabled)
     if not demotes_an_admin:
-        return _try_update(Operator(current.username), actions, condition)
+        return update_if(Operator(current.username), actions=actions, condition=condition)
     witness, token = _pin_witness(actor=actor, target=current.username)
     try:
         unpinned = Operator.pinned_until.does_not_exist() | (Operator.pinned_until < clock.epoch(clock.now()))
-        if _try_update(Operator(current.username), actions, condition & unpinned):
+        if update_if(Operator(current.username), actions=actions, condition=condition & unpinned):
             return True
     finally:
         _unpin(witness, token)
@@ -316,12 +306,12 @@ def _pin(username, token):
         & _not_disabled()
         & (Operator.pinned_until.does_not_exist() | (Operator.pinned_until < clock.epoch(now)))
     )
-    return _try_update(Operator(username), actions, condition)
+    return update_if(Operator(username), actions=actions, condition=condition)
 
 
 def _unpin(username, token):
     actions = [Operator.pinned_until.remove(), Operator.pinned_by.remove()]
-    _try_update(Operator(username), actions, Operator.pinned_by == token)
+    update_if(Operator(username), actions=actions, condition=Operator.pinned_by == token)
 
 
 def _pin_witness(*, actor, target):

@@ -23,7 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.utils.module_loading import import_string
 from pynamodb.attributes import TTLAttribute
-from pynamodb.exceptions import GetError
+from pynamodb.exceptions import GetError, UpdateError
 
 # Fail fast: a page should not hang for a dead endpoint.
 CONNECT_TIMEOUT_SECONDS = 2
@@ -455,6 +455,17 @@ def _is_usable(model):
 def is_condition_failure(exc):
     """A write refused by its condition (PynamoDB's UpdateError and friends)."""
     return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def update_if(item, *, actions, condition):
+    """One conditional UpdateItem: True if written, False if its condition failed (other errors raise)."""
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as exc:
+        if not is_condition_failure(exc):
+            raise
+        return False
+    return True
 
 
 def is_item_too_large(exc):
